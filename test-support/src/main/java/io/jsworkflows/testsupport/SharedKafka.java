@@ -1,0 +1,45 @@
+package io.jsworkflows.testsupport;
+
+import java.time.Duration;
+
+import io.jsworkflows.kafkabroker.KafkaProcessBroker;
+
+/**
+ * One real Kafka broker per test JVM (so one per Maven module), started on first use and stopped when the JVM exits.
+ * Quarkus restarts apps between test profiles; sharing the broker keeps that cheap.
+ */
+public final class SharedKafka {
+
+    private static String bootstrap;
+
+    private SharedKafka() {
+    }
+
+    public static synchronized String bootstrapServers() {
+        if (bootstrap == null) {
+            long t0 = System.nanoTime();
+            try {
+                if (TestServers.useTestcontainers()) {
+                    var container = new org.testcontainers.kafka.KafkaContainer("apache/kafka:4.1.1");
+                    container.start();
+                    bootstrap = container.getBootstrapServers();
+                    TestServers.log("kafka (testcontainers) started in %d ms at %s", ms(t0), bootstrap);
+                } else {
+                    KafkaProcessBroker broker = new KafkaProcessBroker(KafkaProcessBroker.Options.forTests(TestServers.workDir()))
+                            .start(Duration.ofSeconds(90));
+                    Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-broker-stop"));
+                    bootstrap = broker.bootstrapServers();
+                    TestServers.log("kafka (process, pid %d) started in %d ms at %s, log %s", broker.pid(), ms(t0), bootstrap,
+                            broker.logFile());
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start a Kafka broker for the tests", e);
+            }
+        }
+        return bootstrap;
+    }
+
+    static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}
