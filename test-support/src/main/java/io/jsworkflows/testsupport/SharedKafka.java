@@ -11,6 +11,7 @@ import io.jsworkflows.kafkabroker.KafkaProcessBroker;
 public final class SharedKafka {
 
     private static String bootstrap;
+    private static long brokerPid = -1;
 
     private SharedKafka() {
     }
@@ -29,6 +30,7 @@ public final class SharedKafka {
                             .start(Duration.ofSeconds(90));
                     Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-broker-stop"));
                     bootstrap = broker.bootstrapServers();
+                    brokerPid = broker.pid();
                     TestServers.log("kafka (process, pid %d) started in %d ms at %s, log %s", broker.pid(), ms(t0), bootstrap,
                             broker.logFile());
                 }
@@ -37,6 +39,11 @@ public final class SharedKafka {
             }
         }
         return bootstrap;
+    }
+
+    /** Pid of the broker JVM, or -1 when the broker runs in a container (or has not started). */
+    public static synchronized long brokerPid() {
+        return brokerPid;
     }
 
     static long ms(long t0) {
