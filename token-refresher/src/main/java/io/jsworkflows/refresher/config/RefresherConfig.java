@@ -1,0 +1,87 @@
+package io.jsworkflows.refresher.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Typed configuration of the token refresher (every property also reads from its MicroProfile env var). */
+@ConfigMapping(prefix = "jsw")
+public interface RefresherConfig {
+
+    Crypto crypto();
+
+    Hubspot hubspot();
+
+    Refresher refresher();
+
+    /** Key rings; checked at start-up by {@code TokenCipher.fromConfig}, which says what to set when one is missing. */
+    interface Crypto {
+        /** Opens refresh tokens (and seals rotated ones in memory). */
+        Optional<String> grantKeys();
+
+        /** Seals the access tokens this service publishes. */
+        Optional<String> tokenKeys();
+    }
+
+    /** The OAuth app and HubSpot's API base URL (the emulator in dev and tests). */
+    interface Hubspot {
+        @WithDefault("https://api.hubapi.com")
+        String apiUrl();
+
+        Optional<String> clientId();
+
+        Optional<String> clientSecret();
+
+        /** Not used here; declared so a shared configuration source may set it. */
+        Optional<String> authorizeUrl();
+    }
+
+    /** Scheduling, concurrency and failure handling. */
+    interface Refresher {
+        /** Refresh when the token has at most this much life left. */
+        @WithDefault("PT10M")
+        Duration lead();
+
+        /** Refresh up to this much earlier than {@link #lead()}, at random, so tokens issued together spread out. */
+        @WithDefault("PT2M")
+        Duration jitter();
+
+        /** Token endpoint calls in flight at once (also the HTTP connection pool size). */
+        @WithDefault("64")
+        int maxInFlight();
+
+        /** Whole-request timeout of one token endpoint call. */
+        @WithDefault("PT10S")
+        Duration requestTimeout();
+
+        /** First retry delay after a transient failure (5xx, 429, timeout, connection error). */
+        @WithDefault("PT1S")
+        Duration backoffMin();
+
+        /** Largest retry delay after transient failures (a longer Retry-After is still honoured). */
+        @WithDefault("PT60S")
+        Duration backoffMax();
+
+        /** Retry delay while the token endpoint rejects our client credentials (invalid_client). */
+        @WithDefault("PT5M")
+        Duration configAlarmRetry();
+
+        /** A refresh request is ignored when a refresh of that connection succeeded this recently. */
+        @WithDefault("PT5S")
+        Duration recentRefreshWindow();
+
+        /** Consumer group of all refresher replicas on the grants topic: one partition, one owner. */
+        @WithDefault("jsw-token-refresher")
+        String groupId();
+
+        /** How often owned tokens are checked for expiry (EXPIRED status, expired-while-owned metric). */
+        @WithDefault("PT1S")
+        Duration sweepInterval();
+
+        /** How long a replica waits for its in-flight refreshes of revoked partitions before giving them up. */
+        @WithDefault("PT15S")
+        Duration handoverTimeout();
+    }
+}

@@ -1,0 +1,219 @@
+package io.jsworkflows.refresher.messaging;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+import io.jsworkflows.contracts.Topics;
+import io.jsworkflows.contracts.events.GrantState;
+import io.jsworkflows.contracts.events.TokenState;
+import io.jsworkflows.contracts.json.ContractsJson;
+import io.jsworkflows.refresher.service.RefresherNode;
+
+/**
+ * Partition ownership: a consumer group over {@code jsw.connections.grants}. On assignment it reads the same partitions
+ * of {@code jsw.connections.tokens} from the beginning, then the grants partitions from the beginning; a partition is
+ * scheduled only once both are caught up. On revocation the node finishes and flushes in-flight refreshes first, so the
+ * next owner reads their results. A plain consumer because SmallRye channels cannot run a rebuild per assigned
+ * partition inside the rebalance.
+ */
+public final class GrantsOwner implements ConsumerRebalanceListener, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(GrantsOwner.class);
+    private static final Duration REBUILD_TIMEOUT = Duration.ofMinutes(5);
+
+    private final RefresherNode node;
+    private final Map<String, Object> kafka;
+    private final KafkaConsumer<String, String> consumer;
+    private final Map<TopicPartition, Long> catchingUp = new ConcurrentHashMap<>();
+    private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
+    private final Thread thread;
+    private volatile boolean joined;
+    private volatile boolean running = true;
+
+    public GrantsOwner(RefresherNode node, Map<String, Object> kafka, String groupId, String clientId) {
+        this.node = node;
+        this.kafka = kafka;
+        Map<String, Object> props = KafkaClientConfig.consumer(kafka);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        // the state is rebuilt from the beginning on every assignment: committed offsets are never used
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // moving only the partitions that change owner keeps the others refreshing during a rebalance
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+        this.thread = Thread.ofPlatform().name(clientId + "-grants").unstarted(this::run);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Ready when the group has been joined and every assigned partition is rebuilt. */
+    public boolean ready() {
+        return joined && catchingUp.isEmpty() && running;
+    }
+
+    public Set<Integer> assignedPartitions() {
+        return Set.copyOf(assigned);
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(Topics.CONNECTION_GRANTS), this);
+            while (running) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    GrantState g = parse(r, GrantState.class);
+                    if (r.value() == null || g != null) {
+                        node.applyGrant(r.partition(), r.key(), g);
+                    }
+                }
+                checkCaughtUp();
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "grants consumer stopped");
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(20)); // leaves the group: the revocation hands partitions over
+            } catch (RuntimeException e) {
+                LOG.warnf("grants consumer close: %s", e.toString());
+            }
+        }
+    }
+
+    private void checkCaughtUp() {
+        for (var it = catchingUp.entrySet().iterator(); it.hasNext();) {
+            var en = it.next();
+            if (consumer.position(en.getKey()) >= en.getValue()) {
+                it.remove();
+                node.partitionCaughtUp(en.getKey().partition());
+            }
+        }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        joined = true;
+        if (partitions.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        for (TopicPartition tp : partitions) {
+            assigned.add(tp.partition());
+            node.partitionAssigned(tp.partition());
+        }
+        int tokens = readTokens(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        for (TopicPartition tp : partitions) {
+            long end = ends.getOrDefault(tp, 0L);
+            if (end <= 0) {
+                node.partitionCaughtUp(tp.partition());
+            } else {
+                catchingUp.put(tp, end);
+            }
+        }
+        LOG.infof("assigned grants partitions %s: %d token records read in %d ms", partitionNumbers(partitions), tokens,
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Reads the co-partitioned tokens from the beginning to their current end: each connection's latest token state. */
+    private int readTokens(Collection<TopicPartition> grants) {
+        List<TopicPartition> tps = new ArrayList<>();
+        grants.forEach(tp -> tps.add(new TopicPartition(Topics.CONNECTION_TOKENS, tp.partition())));
+        Map<String, Object> props = KafkaClientConfig.consumer(kafka);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        int count = 0;
+        try (KafkaConsumer<String, String> tokens = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            tokens.assign(tps);
+            tokens.seekToBeginning(tps);
+            Map<TopicPartition, Long> ends = new HashMap<>(tokens.endOffsets(tps));
+            ends.values().removeIf(end -> end <= 0);
+            long deadline = System.nanoTime() + REBUILD_TIMEOUT.toNanos();
+            while (!ends.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + Topics.CONNECTION_TOKENS + " partitions " + ends.keySet()
+                            + " to their end within " + REBUILD_TIMEOUT);
+                }
+                for (ConsumerRecord<String, String> r : tokens.poll(Duration.ofMillis(200))) {
+                    TokenState t = parse(r, TokenState.class);
+                    if (r.value() == null || t != null) {
+                        node.applyToken(r.partition(), r.key(), t);
+                        count++;
+                    }
+                }
+                ends.entrySet().removeIf(en -> tokens.position(en.getKey()) >= en.getValue());
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        release(partitions, false);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        release(partitions, true);
+    }
+
+    private void release(Collection<TopicPartition> partitions, boolean lost) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        partitions.forEach(catchingUp::remove);
+        List<Integer> numbers = partitionNumbers(partitions);
+        assigned.removeAll(numbers);
+        node.partitionsRevoked(numbers, lost);
+    }
+
+    private static List<Integer> partitionNumbers(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::partition).sorted().toList();
+    }
+
+    private static <T> T parse(ConsumerRecord<String, String> r, Class<T> type) {
+        if (r.value() == null) {
+            return null;
+        }
+        try {
+            return ContractsJson.read(r.value(), type);
+        } catch (IllegalArgumentException e) {
+            // ContractsJson's message never quotes the value (it may hold sealed tokens)
+            LOG.warnf("skipping %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), e.getMessage());
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.jsworkflows.refresher.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+import io.jsworkflows.contracts.CloudEventTypes;
+import io.jsworkflows.contracts.Topics;
+import io.jsworkflows.contracts.events.ConnectionEvent;
+import io.jsworkflows.contracts.events.TokenState;
+import io.jsworkflows.contracts.json.ContractsJson;
+import io.jsworkflows.refresher.service.StatePublisher;
+
+/**
+ * Writes TokenState and ConnectionEvent records with CloudEvents binary-mode headers. A plain producer (not a SmallRye
+ * emitter) because partition hand-over must flush exactly this replica's sends before the partitions move.
+ */
+public final class KafkaStatePublisher implements StatePublisher, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(KafkaStatePublisher.class);
+
+    private final KafkaProducer<String, String> producer;
+
+    public KafkaStatePublisher(Map<String, Object> kafka, String clientId) {
+        Map<String, Object> props = KafkaClientConfig.producer(kafka);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    @Override
+    public void token(TokenState state) {
+        send(Topics.CONNECTION_TOKENS, state.connectionId(), ContractsJson.write(state), CloudEventTypes.TOKEN_STATE);
+    }
+
+    @Override
+    public void tokenTombstone(String connectionId) {
+        send(Topics.CONNECTION_TOKENS, connectionId, null, CloudEventTypes.TOKEN_STATE);
+    }
+
+    @Override
+    public void event(ConnectionEvent event) {
+        send(Topics.CONNECTION_EVENTS, event.connectionId(), ContractsJson.write(event), CloudEventTypes.CONNECTION_EVENT);
+    }
+
+    private void send(String topic, String key, String value, String type) {
+        RecordHeaders h = new RecordHeaders();
+        h.add("ce_specversion", bytes(CloudEventTypes.SPEC_VERSION));
+        h.add("ce_id", bytes(UUID.randomUUID().toString()));
+        h.add("ce_type", bytes(type));
+        h.add("ce_source", bytes(CloudEventTypes.SOURCE_REFRESHER));
+        h.add("ce_time", bytes(Instant.now().toString()));
+        if (value != null) {
+            h.add("content-type", bytes("application/json"));
+        }
+        producer.send(new ProducerRecord<>(topic, null, key, value, h), (md, ex) -> {
+            if (ex != null) {
+                // the value holds a sealed token: name the topic and key only
+                LOG.errorf("could not publish to %s (key %s): %s", topic, key, ex.getClass().getSimpleName());
+            }
+        });
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close(java.time.Duration.ofSeconds(10));
+    }
+}
