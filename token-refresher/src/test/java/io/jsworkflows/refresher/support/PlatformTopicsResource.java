@@ -1,0 +1,22 @@
+package io.jsworkflows.refresher.support;
+
+import java.util.Map;
+
+import io.jsworkflows.testsupport.PlatformTopics;
+import io.jsworkflows.testsupport.SharedKafka;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/** Creates the platform topics on the shared test broker before the application subscribes to them. */
+public class PlatformTopicsResource implements QuarkusTestResourceLifecycleManager {
+
+    @Override
+    public Map<String, String> start() {
+        PlatformTopics.create(SharedKafka.bootstrapServers());
+        return Map.of();
+    }
+
+    @Override
+    public void stop() {
+        // topics live as long as the shared broker
+    }
+}
