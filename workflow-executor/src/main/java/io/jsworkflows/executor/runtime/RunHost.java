@@ -1,0 +1,51 @@
+package io.jsworkflows.executor.runtime;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a running workflow may ask of the platform. Futures complete on any thread; the runtime hands their results
+ * to the run's own JavaScript thread. Neither method's future ever carries a token in an exception message.
+ */
+public interface RunHost {
+
+    /** {@code api.getOAuthToken(handle)}: never fails; the result has either a token or a sentence for people. */
+    CompletableFuture<TokenResult> getOAuthToken(String handle);
+
+    /** The global {@code fetch}: fails with {@link FetchException} when no HTTP response could be obtained. */
+    CompletableFuture<FetchResponse> fetch(FetchRequest request);
+
+    /** Result of {@code getOAuthToken}: exactly one of token and error is set. */
+    record TokenResult(String token, String error) {
+        public static TokenResult ok(String token) {
+            return new TokenResult(token, null);
+        }
+
+        public static TokenResult error(String error) {
+            return new TokenResult(null, error);
+        }
+    }
+
+    /** A request as the workflow made it; header names are lower case. */
+    record FetchRequest(String url, String method, List<List<String>> headers, String body) {
+    }
+
+    /** A response as the workflow sees it; header names are lower case. */
+    record FetchResponse(int status, String statusText, String url, List<List<String>> headers, String body) {
+    }
+
+    /** fetch rejected: network error, timeout, refused destination, size limit. The message is shown to the workflow. */
+    class FetchException extends RuntimeException {
+        private final String category;
+
+        public FetchException(String category, String message) {
+            super(message, null, false, false);
+            this.category = category;
+        }
+
+        /** e.g. NETWORK, TIMEOUT, EGRESS_DENIED, LIMIT. */
+        public String category() {
+            return category;
+        }
+    }
+}
