@@ -1,0 +1,80 @@
+package io.jsworkflows.connections.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Typed configuration of connections-service; every property also reads from its env var (JSW_HUBSPOT_API_URL, ...). */
+@ConfigMapping(prefix = "jsw")
+public interface JswConfig {
+
+    Crypto crypto();
+
+    Hubspot hubspot();
+
+    /** External base URL of this service; redirect_uri = public-url + /oauth/hubspot/callback. Unset: derived per request. */
+    Optional<String> publicUrl();
+
+    /** Bootstrap admin key that may create workspaces. Unset: the admin API refuses every call. */
+    Optional<String> adminKey();
+
+    Oauth oauth();
+
+    Outbox outbox();
+
+    Web web();
+
+    interface Crypto {
+        /** Key ring sealing refresh tokens (shared with token-refresher). */
+        Optional<String> grantKeys();
+
+        /** Key ring sealing access tokens (shared with token-refresher and executors). */
+        Optional<String> tokenKeys();
+    }
+
+    interface Hubspot {
+        @WithDefault("https://api.hubapi.com")
+        String apiUrl();
+
+        @WithDefault("https://app.hubspot.com/oauth/authorize")
+        String authorizeUrl();
+
+        Optional<String> clientId();
+
+        Optional<String> clientSecret();
+    }
+
+    interface Oauth {
+        /** How long an authorize URL (its state) stays usable. */
+        @WithDefault("PT10M")
+        Duration stateTtl();
+
+        /** Upper bound for one call to HubSpot's token or metadata endpoint. */
+        @WithDefault("PT15S")
+        Duration httpTimeout();
+    }
+
+    interface Outbox {
+        /** Whether this replica relays the outbox to Kafka (replicas take turns through an advisory lock). */
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("500ms")
+        String pollInterval();
+
+        @WithDefault("200")
+        int batchSize();
+
+        /** Published rows are kept this long for inspection, then purged. */
+        @WithDefault("P1D")
+        Duration retention();
+    }
+
+    interface Web {
+        /** Marks the session cookie Secure (set when the service is reached over https). */
+        @WithDefault("false")
+        boolean secureCookie();
+    }
+}

@@ -1,0 +1,45 @@
+package io.jsworkflows.connections.rest;
+
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.HttpHeaders;
+
+import io.jsworkflows.connections.persistence.Workspace;
+import io.jsworkflows.connections.service.WorkspaceService;
+
+/** Resolves the caller's workspace from a bearer API key (API) or the web page's session cookie. */
+@ApplicationScoped
+public class Auth {
+
+    public static final String SESSION_COOKIE = "jsw_session";
+
+    private final WorkspaceService workspaces;
+
+    public Auth(WorkspaceService workspaces) {
+        this.workspaces = workspaces;
+    }
+
+    public Workspace workspace(HttpHeaders headers) {
+        return workspaces.authenticate(headers.getHeaderString(HttpHeaders.AUTHORIZATION));
+    }
+
+    /** The workspace of the session cookie, if it holds a valid key. */
+    public Optional<Workspace> fromCookie(HttpHeaders headers) {
+        Cookie c = headers.getCookies().get(SESSION_COOKIE);
+        return c == null ? Optional.empty() : workspaces.workspaceOfKey(c.getValue());
+    }
+
+    /** Whoever is calling, by bearer key or cookie; empty when anonymous or the credentials are invalid. */
+    public Optional<Workspace> optional(HttpHeaders headers) {
+        String authz = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authz != null && authz.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            Optional<Workspace> w = workspaces.workspaceOfKey(authz.substring(7));
+            if (w.isPresent()) {
+                return w;
+            }
+        }
+        return fromCookie(headers);
+    }
+}

@@ -1,0 +1,193 @@
+package io.jsworkflows.connections.rest;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import io.jsworkflows.connections.config.JswConfig;
+import io.jsworkflows.connections.persistence.Workspace;
+import io.jsworkflows.connections.service.ApiProblem;
+import io.jsworkflows.connections.service.ConnectionService;
+import io.jsworkflows.connections.service.ConnectionView;
+import io.jsworkflows.connections.service.WorkspaceService;
+import io.jsworkflows.contracts.HandleRule;
+import io.jsworkflows.contracts.hubspot.ScopeCatalog;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+
+/**
+ * The server-rendered web page: log in with a workspace API key (kept in an HttpOnly, SameSite=Lax cookie, which
+ * also keeps other sites from posting these forms with it), list connections, add one, reconnect, delete.
+ */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+public class WebResource {
+
+    @CheckedTemplate
+    public static class Templates {
+        public static native TemplateInstance login(String error);
+
+        public static native TemplateInstance connections(Workspace workspace, List<ConnectionView> connections, String notice);
+
+        public static native TemplateInstance add(Workspace workspace, List<Row> rows, String handle, String handleRule,
+                String handlePattern, String error);
+    }
+
+    /** One checkbox of the catalog table. */
+    public record Row(String value, String resource, String operation, String scopes, boolean checked, boolean firstOfResource) {
+    }
+
+    private final Auth auth;
+    private final WorkspaceService workspaces;
+    private final ConnectionService connections;
+    private final JswConfig config;
+
+    public WebResource(Auth auth, WorkspaceService workspaces, ConnectionService connections, JswConfig config) {
+        this.auth = auth;
+        this.workspaces = workspaces;
+        this.connections = connections;
+        this.config = config;
+    }
+
+    @GET
+    public Response root() {
+        return seeOther("/ui");
+    }
+
+    @GET
+    @Path("/ui")
+    public Response home(@Context HttpHeaders headers) {
+        Optional<Workspace> w = auth.fromCookie(headers);
+        if (w.isEmpty()) {
+            return Response.ok(Templates.login(null)).build();
+        }
+        return Response.ok(Templates.connections(w.get(), connections.list(w.get().id), null)).build();
+    }
+
+    @POST
+    @Path("/ui/login")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response login(@FormParam("apiKey") String apiKey) {
+        if (workspaces.workspaceOfKey(apiKey).isEmpty()) {
+            return Response.status(401).entity(Templates.login(
+                    "That API key is unknown or revoked. Paste the workspace API key you were given when the workspace was created."))
+                    .build();
+        }
+        return Response.seeOther(URI.create("/ui")).cookie(session(apiKey.strip(), 8 * 3600)).build();
+    }
+
+    @POST
+    @Path("/ui/logout")
+    public Response logout() {
+        return Response.seeOther(URI.create("/ui")).cookie(session("", 0)).build();
+    }
+
+    @GET
+    @Path("/ui/connections/new")
+    public Response addForm(@Context HttpHeaders headers) {
+        Optional<Workspace> w = auth.fromCookie(headers);
+        if (w.isEmpty()) {
+            return seeOther("/ui");
+        }
+        return Response.ok(addPage(w.get(), Set.of(), "", null)).build();
+    }
+
+    /** Add Connection → Sign in with HubSpot: creates the PENDING connection and sends the browser to HubSpot. */
+    @POST
+    @Path("/ui/connections")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response add(@FormParam("handle") String handle, @FormParam("resource") List<String> resources,
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        Optional<Workspace> w = auth.fromCookie(headers);
+        if (w.isEmpty()) {
+            return seeOther("/ui");
+        }
+        List<String> picked = resources == null ? List.of() : resources;
+        try {
+            ConnectionService.Issued i = connections.create(w.get().id, handle == null ? null : handle.strip(), selections(picked),
+                    ApiResource.baseUrl(uri));
+            return Response.seeOther(URI.create(i.authorizeUrl())).build();
+        } catch (ApiProblem p) {
+            return Response.status(p.status()).entity(addPage(w.get(), Set.copyOf(picked), handle, p.detail())).build();
+        }
+    }
+
+    @POST
+    @Path("/ui/connections/{handle}/reconnect")
+    public Response reconnect(@PathParam("handle") String handle, @Context HttpHeaders headers, @Context UriInfo uri) {
+        Optional<Workspace> w = auth.fromCookie(headers);
+        if (w.isEmpty()) {
+            return seeOther("/ui");
+        }
+        try {
+            return Response.seeOther(URI.create(connections.reconnect(w.get().id, handle, null, ApiResource.baseUrl(uri)).authorizeUrl()))
+                    .build();
+        } catch (ApiProblem p) {
+            return Response.status(p.status()).entity(Templates.connections(w.get(), connections.list(w.get().id), p.detail())).build();
+        }
+    }
+
+    @POST
+    @Path("/ui/connections/{handle}/delete")
+    public Response delete(@PathParam("handle") String handle, @Context HttpHeaders headers) {
+        Optional<Workspace> w = auth.fromCookie(headers);
+        if (w.isEmpty()) {
+            return seeOther("/ui");
+        }
+        String notice;
+        try {
+            connections.delete(w.get().id, handle);
+            notice = "Connection '" + handle + "' was deleted and its refresh token revoked at HubSpot.";
+        } catch (ApiProblem p) {
+            notice = p.detail();
+        }
+        return Response.ok(Templates.connections(w.get(), connections.list(w.get().id), notice)).build();
+    }
+
+    private TemplateInstance addPage(Workspace w, Set<String> selected, String handle, String error) {
+        List<Row> rows = new ArrayList<>();
+        String previous = null;
+        for (ScopeCatalog.Entry e : ScopeCatalog.entries()) {
+            String value = e.resource() + ":" + e.operation();
+            rows.add(new Row(value, e.resourceLabel(), e.operationLabel(), String.join(" ", e.scopes()), selected.contains(value),
+                    !e.resource().equals(previous)));
+            previous = e.resource();
+        }
+        return Templates.add(w, rows, handle == null ? "" : handle, HandleRule.RULE, HandleRule.PATTERN.pattern(), error);
+    }
+
+    private static List<ScopeCatalog.Selection> selections(List<String> picked) {
+        List<ScopeCatalog.Selection> out = new ArrayList<>();
+        for (String p : picked) {
+            int i = p.indexOf(':');
+            out.add(i < 0 ? new ScopeCatalog.Selection(p, "") : new ScopeCatalog.Selection(p.substring(0, i), p.substring(i + 1)));
+        }
+        return out;
+    }
+
+    private NewCookie session(String value, int maxAge) {
+        return new NewCookie.Builder(Auth.SESSION_COOKIE).value(value).path("/").httpOnly(true)
+                .secure(config.web().secureCookie()).sameSite(NewCookie.SameSite.LAX).maxAge(maxAge).build();
+    }
+
+    private static Response seeOther(String path) {
+        return Response.seeOther(URI.create(path)).build();
+    }
+
+}

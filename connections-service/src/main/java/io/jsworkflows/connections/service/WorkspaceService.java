@@ -1,0 +1,93 @@
+package io.jsworkflows.connections.service;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.jsworkflows.connections.config.JswConfig;
+import io.jsworkflows.connections.persistence.ApiKey;
+import io.jsworkflows.connections.persistence.Workspace;
+
+/** Workspaces, their API keys, and the checks of the Authorization header. */
+@ApplicationScoped
+public class WorkspaceService {
+
+    /** A created workspace with the API key shown this once. */
+    public record Created(Workspace workspace, String apiKey) {
+    }
+
+    private final JswConfig config;
+
+    public WorkspaceService(JswConfig config) {
+        this.config = config;
+    }
+
+    @Transactional
+    public Created create(String name) {
+        if (name == null || name.isBlank()) {
+            throw ApiProblem.badRequest("invalid-workspace", "Invalid workspace", "The workspace needs a name, e.g. {\"name\":\"Acme\"}.");
+        }
+        String trimmed = name.strip();
+        if (trimmed.length() > 200) {
+            throw ApiProblem.badRequest("invalid-workspace", "Invalid workspace",
+                    "The workspace name has " + trimmed.length() + " characters; at most 200 are allowed.");
+        }
+        Workspace ws = Workspace.create("ws_" + UUID.randomUUID().toString().replace("-", ""), trimmed);
+        String key = Secrets.newApiKey();
+        ApiKey k = new ApiKey();
+        k.id = UUID.randomUUID().toString();
+        k.workspaceId = ws.id;
+        k.keyHash = Secrets.sha256(key);
+        k.keyPrefix = key.substring(0, 8);
+        k.createdAt = Instant.now();
+        k.persist();
+        return new Created(ws, key);
+    }
+
+    /** The workspace of a bearer API key, or a 401 problem that says what is wrong. */
+    @Transactional
+    public Workspace authenticate(String authorizationHeader) {
+        String key = bearer(authorizationHeader);
+        return workspaceOfKey(key).orElseThrow(() -> ApiProblem.unauthorized(
+                "The API key is unknown or revoked. Use a workspace API key as 'Authorization: Bearer <key>'; "
+                        + "an administrator creates workspaces and keys with POST /api/v1/admin/workspaces."));
+    }
+
+    /** The workspace of an API key from the web page's cookie (empty when unknown). */
+    @Transactional
+    public Optional<Workspace> workspaceOfKey(String key) {
+        if (key == null || key.isBlank()) {
+            return Optional.empty();
+        }
+        return ApiKey.findActiveByHash(Secrets.sha256(key.strip()))
+                .map(k -> Workspace.<Workspace>findById(k.workspaceId));
+    }
+
+    /** Checks the bootstrap admin key; 401 for a missing or wrong key, 403 when no admin key is configured. */
+    public void requireAdmin(String authorizationHeader) {
+        String key = bearer(authorizationHeader);
+        Optional<String> admin = config.adminKey().filter(s -> !s.isBlank());
+        if (admin.isEmpty()) {
+            throw new ApiProblem(403, "admin-disabled", "Admin API disabled",
+                    "No bootstrap admin key is configured. Set jsw.admin-key (JSW_ADMIN_KEY) to enable the admin API.");
+        }
+        if (!Secrets.sameSecret(key, admin.get())) {
+            throw ApiProblem.unauthorized("This endpoint needs the bootstrap admin key (jsw.admin-key) as "
+                    + "'Authorization: Bearer <admin key>'; the key sent is not it.");
+        }
+    }
+
+    static String bearer(String header) {
+        if (header == null || header.isBlank()) {
+            throw ApiProblem.unauthorized("No API key was sent. Add the header 'Authorization: Bearer <workspace API key>'.");
+        }
+        String h = header.strip();
+        if (h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7) || h.substring(7).isBlank()) {
+            throw ApiProblem.unauthorized("The Authorization header must read 'Bearer <API key>'.");
+        }
+        return h.substring(7).strip();
+    }
+}
