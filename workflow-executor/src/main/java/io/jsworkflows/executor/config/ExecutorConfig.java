@@ -1,0 +1,195 @@
+package io.jsworkflows.executor.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Typed configuration of the workflow executor; every property also reads from its env var (jsw.x.y ⇄ JSW_X_Y). */
+@ConfigMapping(prefix = "jsw")
+public interface ExecutorConfig {
+
+    Crypto crypto();
+
+    Hubspot hubspot();
+
+    /** Base URL of connections-service, used to check workspace API keys ({@code GET /api/v1/workspace}). */
+    Optional<URI> connectionsUrl();
+
+    Executor executor();
+
+    /** Key rings. */
+    interface Crypto {
+        /** The token key ring ({@code id:base64-32-bytes[,...]}): opens access tokens from jsw.connections.tokens. */
+        Optional<String> tokenKeys();
+    }
+
+    /** HubSpot. */
+    interface Hubspot {
+        /** Where requests that workflows address to https://api.hubapi.com really go. */
+        @WithDefault("https://api.hubapi.com")
+        URI apiUrl();
+    }
+
+    /** The executor itself. */
+    interface Executor {
+
+        /** Static workspace API keys for single-tenant deployments: {@code workspaceId:apiKey[,...]}. */
+        Optional<String> apiKeys();
+
+        /** How long a key checked against connections-service stays trusted (cached by key hash). */
+        @WithDefault("PT30S")
+        Duration apiKeyCacheTtl();
+
+        /** A directory of {@code <id>.js} (+ optional {@code <id>.json} binding) definitions loaded at start. */
+        Optional<Path> definitionsDir();
+
+        /** Workspace of directory-loaded definitions whose binding file names none. */
+        @WithDefault("default")
+        String definitionsWorkspace();
+
+        /** Run deadline when a definition sets none. */
+        @WithDefault("PT30S")
+        Duration defaultTimeout();
+
+        /** Largest run deadline a definition may ask for. */
+        @WithDefault("PT15M")
+        Duration maxTimeout();
+
+        Limits limits();
+
+        Http http();
+
+        Egress egress();
+
+        RateLimit rateLimit();
+
+        Tokens tokens();
+
+        Triggers triggers();
+
+        Retry retry();
+    }
+
+    /** Bounds of every input a run can grow (see the README's configuration table). */
+    interface Limits {
+        @WithDefault("50000000")
+        long statements();
+
+        @WithDefault("200")
+        int consoleLines();
+
+        @WithDefault("2000")
+        int consoleLineChars();
+
+        @WithDefault("32000")
+        int consoleTotalChars();
+
+        @WithDefault("50")
+        int fetchCalls();
+
+        @WithDefault("100")
+        int timers();
+
+        @WithDefault("1048576")
+        int triggerRecordBytes();
+
+        @WithDefault("64")
+        int dataDepth();
+
+        @WithDefault("1048576")
+        int requestBodyBytes();
+
+        @WithDefault("5242880")
+        int responseBodyBytes();
+
+        @WithDefault("262144")
+        int sourceBytes();
+
+        @WithDefault("PT5S")
+        Duration checkTimeout();
+
+        @WithDefault("16")
+        int contextsPerVersion();
+    }
+
+    /** fetch's HTTP client. */
+    interface Http {
+        @WithDefault("PT5S")
+        Duration connectTimeout();
+
+        @WithDefault("PT10S")
+        Duration requestTimeout();
+    }
+
+    /** Egress guard. */
+    interface Egress {
+        /** Destinations allowed although they are loopback/private/link-local: {@code host}, {@code host:port} or a CIDR. */
+        Optional<List<String>> allow();
+    }
+
+    /** Per-portal HubSpot request budget. */
+    interface RateLimit {
+        @WithDefault("110")
+        int max();
+
+        @WithDefault("PT10S")
+        Duration interval();
+
+        /** Added to the interval so that arrival jitter never puts one request too many in HubSpot's window. */
+        @WithDefault("PT0.2S")
+        Duration margin();
+
+        /** How often fetch retries a 429 that still came back (after the interval) before handing it to the workflow. */
+        @WithDefault("2")
+        int retries429();
+    }
+
+    /** The token view of jsw.connections.tokens. */
+    interface Tokens {
+        /** How long getOAuthToken and a 401 retry wait for a refreshed token. */
+        @WithDefault("PT10S")
+        Duration refreshWait();
+
+        /** Do not ask again for the same token version within this time. */
+        @WithDefault("PT5S")
+        Duration refreshCooldown();
+    }
+
+    /** Trigger consumption. */
+    interface Triggers {
+        @WithDefault("jsw-workflow-executor")
+        String groupId();
+
+        /** Runs in parallel per replica; records with the same key always use the same lane (in order). */
+        @WithDefault("16")
+        int lanes();
+
+        @WithDefault("PT24H")
+        Duration dedupeWindow();
+
+        @WithDefault("200000")
+        int dedupeMaxEntries();
+    }
+
+    /** jsw.runs.retry consumption and parking. */
+    interface Retry {
+        @WithDefault("jsw-workflow-executor-retry")
+        String groupId();
+
+        @WithDefault("4")
+        int lanes();
+
+        /** How often a run parked for re-authorization is looked at again, besides when a newer grant arrives. */
+        @WithDefault("PT5M")
+        Duration parkRecheck();
+
+        /** A parked run goes to the DLQ after this long. */
+        @WithDefault("P7D")
+        Duration parkMaxAge();
+    }
+}

@@ -1,0 +1,108 @@
+package io.jsworkflows.executor.messaging;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.jsworkflows.contracts.Topics;
+import io.jsworkflows.contracts.events.TokenState;
+import io.jsworkflows.contracts.events.WorkflowDefinition;
+import io.jsworkflows.contracts.json.ContractsJson;
+import io.jsworkflows.executor.config.ExecutorConfig;
+import io.jsworkflows.executor.service.DefinitionsDirectory;
+import io.jsworkflows.executor.service.RunService;
+import io.jsworkflows.executor.service.TokenView;
+import io.jsworkflows.executor.service.WorkflowRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Starts and stops the executor's Kafka streams: the definitions view and the token view (all partitions, from the
+ * beginning), the trigger loop (topics follow the bindings) and the retry loop.
+ */
+@ApplicationScoped
+public class ExecutorStreams {
+
+    private final ExecutorConfig config;
+    private final KafkaClients kafka;
+    private final WorkflowRegistry registry;
+    private final TokenView tokens;
+    private final RunService runs;
+    private final DefinitionsDirectory directory;
+    private final List<AutoCloseable> running = new CopyOnWriteArrayList<>();
+    private final List<TriggerLoop> triggerLoops = new CopyOnWriteArrayList<>();
+    private TopicViewReader definitionsReader;
+    private TopicViewReader tokensReader;
+
+    public ExecutorStreams(ExecutorConfig config, KafkaClients kafka, WorkflowRegistry registry, TokenView tokens, RunService runs,
+            DefinitionsDirectory directory) {
+        this.config = config;
+        this.kafka = kafka;
+        this.registry = registry;
+        this.tokens = tokens;
+        this.runs = runs;
+        this.directory = directory;
+    }
+
+    void start(@Observes StartupEvent ev) {
+        directory.load();
+        definitionsReader = new TopicViewReader(kafka, Topics.WORKFLOW_DEFINITIONS, r -> {
+            if (r.value() == null) {
+                registry.remove(r.key());
+            } else {
+                registry.apply(ContractsJson.read(r.value(), WorkflowDefinition.class));
+            }
+        }).start();
+        running.add(definitionsReader);
+        tokensReader = new TopicViewReader(kafka, Topics.CONNECTION_TOKENS,
+                r -> tokens.apply(r.key(), r.value() == null ? null : ContractsJson.read(r.value(), TokenState.class))).start();
+        running.add(tokensReader);
+        tokensReader.caughtUp().thenRun(tokens::markReady);
+        registry.onChange(() -> triggerLoops.forEach(TriggerLoop::topicsChanged));
+        startTriggerLoop("jsw-trigger");
+        running.add(new RetryLoop(kafka, config.executor().retry().groupId(), runs, config.executor().retry().lanes(),
+                tokens::lastReauthorization).start());
+        Log.infof("workflow executor started: %d workflows known so far", registry.all().size());
+    }
+
+    /** Starts one more member of the trigger consumer group (a replica's worth of consumption). */
+    public TriggerLoop startTriggerLoop(String name) {
+        TriggerLoop loop = new TriggerLoop(kafka, config.executor().triggers().groupId(), runs, config.executor().triggers().lanes(),
+                registry::topics, name).start();
+        triggerLoops.add(loop);
+        running.add(loop);
+        return loop;
+    }
+
+    public List<TriggerLoop> triggerLoops() {
+        return new ArrayList<>(triggerLoops);
+    }
+
+    public void forget(TriggerLoop loop) {
+        triggerLoops.remove(loop);
+        running.remove(loop);
+    }
+
+    public CompletableFuture<Void> definitionsCaughtUp() {
+        return definitionsReader == null ? new CompletableFuture<>() : definitionsReader.caughtUp();
+    }
+
+    public CompletableFuture<Void> tokensCaughtUp() {
+        return tokensReader == null ? new CompletableFuture<>() : tokensReader.caughtUp();
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        for (AutoCloseable c : running) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                Log.debugf("closing %s: %s", c, e.getMessage());
+            }
+        }
+    }
+}

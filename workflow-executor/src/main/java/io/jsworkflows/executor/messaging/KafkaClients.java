@@ -1,0 +1,111 @@
+package io.jsworkflows.executor.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.jsworkflows.contracts.CloudEventTypes;
+import io.jsworkflows.contracts.json.ContractsJson;
+import io.smallrye.common.annotation.Identifier;
+
+/**
+ * Kafka clients of the executor. Plain clients rather than reactive-messaging channels: trigger topics change at run
+ * time with deployments, offsets commit per batch only after runs were handed off, and the token and definition views
+ * read every partition from the beginning without a consumer group. Connection settings come from Quarkus'
+ * {@code kafka.*} configuration.
+ */
+@ApplicationScoped
+public class KafkaClients {
+
+    private final Map<String, Object> base;
+    private final KafkaProducer<String, String> producer;
+
+    public KafkaClients(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        this.base = new HashMap<>();
+        kafkaConfig.forEach((k, v) -> {
+            if (k.equals("bootstrap.servers") || k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+                base.put(k, v);
+            }
+        });
+        Map<String, Object> p = new HashMap<>(base);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "workflow-executor-" + UUID.randomUUID().toString().substring(0, 8));
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    public String bootstrapServers() {
+        return String.valueOf(base.get("bootstrap.servers"));
+    }
+
+    /** Publishes a contract value with CloudEvents binary-mode headers; null value = tombstone. */
+    public CompletableFuture<RecordMetadata> send(String topic, String key, Object value, String ceType) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("ce_specversion", bytes(CloudEventTypes.SPEC_VERSION));
+        headers.add("ce_id", bytes(UUID.randomUUID().toString()));
+        headers.add("ce_type", bytes(ceType));
+        headers.add("ce_source", bytes(CloudEventTypes.SOURCE_EXECUTOR));
+        headers.add("ce_time", bytes(Instant.now().toString()));
+        headers.add("content-type", bytes("application/json"));
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, null, key, value == null ? null : ContractsJson.write(value),
+                headers);
+        CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
+        producer.send(record, (md, e) -> {
+            if (e != null) {
+                f.completeExceptionally(e);
+            } else {
+                f.complete(md);
+            }
+        });
+        return f;
+    }
+
+    /** A consumer without a group (assign + seek) for full-topic views. */
+    public KafkaConsumer<String, String> viewConsumer(String clientId) {
+        Map<String, Object> c = new HashMap<>(base);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + UUID.randomUUID().toString().substring(0, 8));
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+    }
+
+    /** A group member that commits by hand. */
+    public KafkaConsumer<String, byte[]> groupConsumer(String groupId, String clientId, int maxPollRecords) {
+        Map<String, Object> c = new HashMap<>(base);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + UUID.randomUUID().toString().substring(0, 8));
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 900_000);
+        c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000); // see newly created trigger topics soon
+        return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(java.time.Duration.ofSeconds(5));
+    }
+}

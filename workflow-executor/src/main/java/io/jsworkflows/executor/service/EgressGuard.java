@@ -1,0 +1,146 @@
+package io.jsworkflows.executor.service;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.jsworkflows.executor.runtime.RunHost.FetchException;
+
+/**
+ * Refuses fetch destinations inside the platform's network: loopback, private (RFC 1918, CGNAT, IPv6 ULA), link-local
+ * (including the cloud metadata address 169.254.169.254), unspecified and multicast addresses, unless allow-listed by
+ * host, host:port or CIDR. Every address a name resolves to is checked. Redirects are never followed, so a public host
+ * cannot bounce a request inside.
+ */
+public final class EgressGuard {
+
+    private final List<String> hosts = new ArrayList<>();
+    private final List<byte[][]> cidrs = new ArrayList<>();
+
+    public EgressGuard(List<String> allow) {
+        for (String a : allow) {
+            String e = a.trim().toLowerCase(Locale.ROOT);
+            if (e.isEmpty()) {
+                continue;
+            }
+            if (e.contains("/")) {
+                cidrs.add(parseCidr(e));
+            } else {
+                hosts.add(e);
+            }
+        }
+    }
+
+    /** Throws a {@link FetchException} (category EGRESS_DENIED) when the destination is refused. Blocks for DNS. */
+    public void check(URI uri) {
+        String host = uri.getHost();
+        if (host == null) {
+            throw new FetchException("EGRESS_DENIED", "the URL has no host");
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        if (hosts.contains(h) || hosts.contains(h + ":" + port)) {
+            return;
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(h);
+        } catch (UnknownHostException e) {
+            throw new FetchException("NETWORK", "the host " + host + " cannot be resolved");
+        }
+        for (InetAddress a : addresses) {
+            String kind = internalKind(a);
+            if (kind != null && !allowedByCidr(a)) {
+                throw new FetchException("EGRESS_DENIED", "requests to " + host + " are refused: it is a " + kind
+                        + " address, which workflows may not reach (an operator can allow it with jsw.executor.egress.allow)");
+            }
+        }
+    }
+
+    /** Why an address is internal, or null for a public address. */
+    static String internalKind(InetAddress a) {
+        if (a instanceof Inet6Address v6) {
+            byte[] b = v6.getAddress();
+            boolean mapped = true;
+            for (int i = 0; i < 10; i++) {
+                mapped &= b[i] == 0;
+            }
+            if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
+                try {
+                    return internalKind(InetAddress.getByAddress(new byte[] { b[12], b[13], b[14], b[15] }));
+                } catch (UnknownHostException e) {
+                    return "malformed";
+                }
+            }
+            if ((b[0] & 0xfe) == 0xfc) {
+                return "private (unique local)";
+            }
+        }
+        if (a.isLoopbackAddress()) {
+            return "loopback";
+        }
+        if (a.isAnyLocalAddress()) {
+            return "unspecified";
+        }
+        if (a.isLinkLocalAddress()) {
+            return "link-local (metadata)";
+        }
+        if (a.isSiteLocalAddress()) {
+            return "private";
+        }
+        if (a.isMulticastAddress()) {
+            return "multicast";
+        }
+        if (a instanceof Inet4Address) {
+            byte[] b = a.getAddress();
+            int b0 = b[0] & 0xff;
+            int b1 = b[1] & 0xff;
+            if (b0 == 0 || (b0 == 100 && b1 >= 64 && b1 < 128) || (b0 == 192 && b1 == 0 && (b[2] & 0xff) == 0) || b0 >= 240) {
+                return "reserved or shared";
+            }
+        }
+        return null;
+    }
+
+    private boolean allowedByCidr(InetAddress a) {
+        byte[] addr = a.getAddress();
+        for (byte[][] c : cidrs) {
+            byte[] net = c[0];
+            int bits = c[1][0] & 0xff;
+            if (net.length != addr.length) {
+                continue;
+            }
+            boolean match = true;
+            for (int i = 0; i < bits && match; i++) {
+                int mask = 0x80 >>> (i % 8);
+                match = (net[i / 8] & mask) == (addr[i / 8] & mask);
+            }
+            if (match) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[][] parseCidr(String cidr) {
+        String[] p = cidr.split("/");
+        try {
+            byte[] net = InetAddress.getByName(p[0]).getAddress();
+            int bits = Integer.parseInt(p[1]);
+            if (bits < 0 || bits > net.length * 8) {
+                throw new IllegalArgumentException();
+            }
+            return new byte[][] { net, { (byte) bits } };
+        } catch (UnknownHostException | RuntimeException e) {
+            throw new IllegalStateException("jsw.executor.egress.allow has an invalid CIDR entry '" + cidr + "'");
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package io.jsworkflows.executor.service;
+
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.jsworkflows.executor.config.ExecutorConfig;
+import io.jsworkflows.executor.runtime.RunHost.FetchException;
+import io.jsworkflows.executor.runtime.RunHost.FetchRequest;
+import io.jsworkflows.executor.runtime.RunHost.FetchResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The platform side of a workflow's {@code fetch}: the JDK HttpClient (async, per-request timeouts, size caps, no
+ * redirects), the egress guard, and HubSpot handling. Requests to {@code https://api.hubapi.com} go to the configured
+ * HubSpot base URL; a Bearer token in such a request names its connection and portal, which drives the per-portal
+ * budget (wait instead of a 429), the 429 retry, and the 401 rule (ask for a refresh, wait, retry once).
+ */
+@ApplicationScoped
+public class FetchGateway {
+
+    static final URI HUBSPOT_PUBLIC = URI.create("https://api.hubapi.com");
+    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade", "te", "trailer",
+            "transfer-encoding", "keep-alive", "proxy-connection");
+
+    private final ExecutorConfig config;
+    private final TokenView tokens;
+    private final RateBudgets budgets;
+    private final EgressGuard guard;
+    private final HttpClient http;
+    private final URI hubspotBase;
+    private final Executor blocking = Executors.newVirtualThreadPerTaskExecutor();
+    private final Timer budgetWaits;
+    private final Counter tooManyRequests;
+
+    public FetchGateway(ExecutorConfig config, TokenView tokens, MeterRegistry registry) {
+        this.config = config;
+        this.tokens = tokens;
+        var rl = config.executor().rateLimit();
+        this.budgets = new RateBudgets(rl.max(), rl.interval(), rl.margin());
+        this.guard = new EgressGuard(config.executor().egress().allow().orElse(List.of()));
+        URI base = config.hubspot().apiUrl();
+        this.hubspotBase = base.getPath() != null && base.getPath().endsWith("/")
+                ? URI.create(base.toString().substring(0, base.toString().length() - 1)) : base;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(config.executor().http().connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.budgetWaits = Timer.builder("jsw.hubspot.budget.wait").description("time HubSpot requests waited for the portal's budget")
+                .register(registry);
+        this.tooManyRequests = Counter.builder("jsw.hubspot.429").description("429 responses HubSpot returned").register(registry);
+    }
+
+    /** Per-attempt facts the gateway reports back (HTTP call summaries, transient failures). */
+    public interface CallSink {
+        void call(String method, String host, String path, int status, long millis);
+
+        void transientFailure(String category);
+
+        /** Time left before the run's deadline. */
+        Duration remaining();
+    }
+
+    public CompletableFuture<FetchResponse> fetch(FetchRequest req, CallSink sink) {
+        URI original;
+        try {
+            original = new URI(req.url());
+        } catch (URISyntaxException | NullPointerException e) {
+            return CompletableFuture.failedFuture(new FetchException("INVALID", "invalid URL: " + req.url()));
+        }
+        String scheme = original.getScheme() == null ? "" : original.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return CompletableFuture.failedFuture(new FetchException("INVALID", "only http and https URLs can be fetched"));
+        }
+        if (original.getHost() == null) {
+            return CompletableFuture.failedFuture(new FetchException("INVALID", "invalid URL: no host"));
+        }
+        if (req.body() != null && req.body().length() > config.executor().limits().requestBodyBytes()) {
+            return CompletableFuture.failedFuture(new FetchException("LIMIT", "limit reached: the request body is larger than "
+                    + config.executor().limits().requestBodyBytes() + " bytes (jsw.executor.limits.request-body-bytes)"));
+        }
+        boolean hubspot = sameOrigin(original, HUBSPOT_PUBLIC) || sameOrigin(original, hubspotBase);
+        URI target = sameOrigin(original, HUBSPOT_PUBLIC) ? rebase(original) : original;
+        Call call = new Call(req, original, target, hubspot, sink);
+        CompletableFuture<Void> allowed = hubspot ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(() -> guard.check(target), blocking);
+        return allowed.thenCompose(x -> call.send(bearer(req.headers()), 0, false));
+    }
+
+    private final class Call {
+        final FetchRequest req;
+        final URI original;
+        final URI target;
+        final boolean hubspot;
+        final CallSink sink;
+
+        Call(FetchRequest req, URI original, URI target, boolean hubspot, CallSink sink) {
+            this.req = req;
+            this.original = original;
+            this.target = target;
+            this.hubspot = hubspot;
+            this.sink = sink;
+        }
+
+        CompletableFuture<FetchResponse> send(String token, int retries429, boolean retried401) {
+            Optional<TokenView.Entry> conn = hubspot ? tokens.byToken(token) : Optional.empty();
+            Long hubId = conn.map(e -> e.state().hubId()).orElse(null);
+            Duration wait = hubId == null ? Duration.ZERO : budgets.reserve(hubId);
+            if (hubId != null) {
+                budgetWaits.record(wait);
+            }
+            if (wait.compareTo(sink.remaining()) > 0) {
+                return CompletableFuture.failedFuture(new FetchException("TIMEOUT", "HubSpot's request budget for this portal has no "
+                        + "room before the run's deadline"));
+            }
+            CompletableFuture<Void> slot = wait.isZero() ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS));
+            return slot.thenCompose(x -> once(token)).thenCompose(r -> {
+                if (hubId != null) {
+                    budgets.observe(hubId, intHeader(r, "x-hubspot-ratelimit-max"), intHeader(r, "x-hubspot-ratelimit-remaining"),
+                            longHeader(r, "x-hubspot-ratelimit-interval-milliseconds"));
+                }
+                if (hubspot && r.status() == 429) {
+                    tooManyRequests.increment();
+                    Duration pause = hubId != null ? budgets.blockAfter429(hubId) : Duration.ofSeconds(10);
+                    Long retryAfter = longHeader(r, "retry-after");
+                    if (retryAfter != null) {
+                        pause = Duration.ofSeconds(retryAfter);
+                    }
+                    if (retries429 < config.executor().rateLimit().retries429() && pause.compareTo(sink.remaining()) < 0) {
+                        Duration p = pause;
+                        return CompletableFuture.runAsync(() -> { },
+                                CompletableFuture.delayedExecutor(p.toNanos(), TimeUnit.NANOSECONDS))
+                                .thenCompose(y -> send(token, retries429 + 1, retried401));
+                    }
+                    sink.transientFailure("HTTP_429");
+                }
+                if (hubspot && r.status() == 401 && !retried401 && token != null && conn.isPresent()) {
+                    return tokens.refreshAfter401(token).thenCompose(fresh -> fresh.isPresent()
+                            ? send(fresh.get(), retries429, true)
+                            : CompletableFuture.completedFuture(r));
+                }
+                if (r.status() >= 500) {
+                    sink.transientFailure("HTTP_5XX");
+                }
+                return CompletableFuture.completedFuture(r);
+            });
+        }
+
+        CompletableFuture<FetchResponse> once(String token) {
+            Duration timeout = config.executor().http().requestTimeout();
+            Duration left = sink.remaining();
+            if (left.compareTo(timeout) < 0) {
+                timeout = left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
+            }
+            HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout)
+                    .version("https".equalsIgnoreCase(target.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
+            for (List<String> h : req.headers() == null ? List.<List<String>>of() : req.headers()) {
+                if (h.size() == 2 && !RESTRICTED.contains(h.get(0).toLowerCase(Locale.ROOT))) {
+                    String value = h.get(0).equalsIgnoreCase("authorization") && token != null ? "Bearer " + token : h.get(1);
+                    try {
+                        b.header(h.get(0), value);
+                    } catch (IllegalArgumentException e) {
+                        return CompletableFuture.failedFuture(new FetchException("INVALID", "invalid request header '" + h.get(0) + "'"));
+                    }
+                }
+            }
+            String method = req.method() == null ? "GET" : req.method();
+            b.method(method, req.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(req.body()));
+            long t0 = System.nanoTime();
+            String path = original.getRawPath() == null || original.getRawPath().isEmpty() ? "/" : original.getRawPath();
+            HttpRequest request;
+            try {
+                request = b.build();
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.failedFuture(new FetchException("INVALID", "invalid request: " + e.getMessage()));
+            }
+            return http.sendAsync(request, LimitedBody.handler(config.executor().limits().responseBodyBytes()))
+                    .handle((r, t) -> {
+                        long ms = (System.nanoTime() - t0) / 1_000_000;
+                        if (t != null) {
+                            Throwable c = t.getCause() != null && t instanceof java.util.concurrent.CompletionException ? t.getCause() : t;
+                            sink.call(method, original.getHost(), path, 0, ms);
+                            if (c instanceof FetchException fe) {
+                                throw fe;
+                            }
+                            if (c instanceof HttpTimeoutException) {
+                                sink.transientFailure("TIMEOUT");
+                                throw new FetchException("TIMEOUT", "no response from " + original.getHost() + " within the request timeout");
+                            }
+                            sink.transientFailure("NETWORK");
+                            throw new FetchException("NETWORK", (c instanceof ConnectException ? "cannot connect to " : "network error talking to ")
+                                    + original.getHost());
+                        }
+                        sink.call(method, original.getHost(), path, r.statusCode(), ms);
+                        List<List<String>> headers = new ArrayList<>();
+                        r.headers().map().forEach((k, vs) -> {
+                            if (!k.startsWith(":")) {
+                                headers.add(List.of(k.toLowerCase(Locale.ROOT), String.join(", ", vs)));
+                            }
+                        });
+                        return new FetchResponse(r.statusCode(), "", original.toString(), headers, r.body());
+                    });
+        }
+    }
+
+    private URI rebase(URI u) {
+        String raw = u.getRawPath() == null ? "" : u.getRawPath();
+        String q = u.getRawQuery() == null ? "" : "?" + u.getRawQuery();
+        return URI.create(hubspotBase.toString() + raw + q);
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    private static String bearer(List<List<String>> headers) {
+        if (headers == null) {
+            return null;
+        }
+        for (List<String> h : headers) {
+            if (h.size() == 2 && h.get(0).equalsIgnoreCase("authorization") && h.get(1).regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return h.get(1).substring(7).trim();
+            }
+        }
+        return null;
+    }
+
+    private static Integer intHeader(FetchResponse r, String name) {
+        Long l = longHeader(r, name);
+        return l == null ? null : (int) Math.min(Integer.MAX_VALUE, l);
+    }
+
+    private static Long longHeader(FetchResponse r, String name) {
+        for (List<String> h : r.headers()) {
+            if (h.get(0).equals(name)) {
+                try {
+                    return Long.parseLong(h.get(1).trim());
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,115 @@
+package io.jsworkflows.executor.service;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * HubSpot request budgets, one per portal (hub id), shared by every workflow on that portal. Each request reserves a
+ * send slot such that no window of {@code interval + margin} holds more than {@code max} slots; a caller waits for its
+ * slot instead of drawing a 429. HubSpot's {@code X-HubSpot-RateLimit-*} headers correct the budget (its max and
+ * interval, and requests this replica did not make, e.g. other replicas or other apps' calls).
+ */
+public final class RateBudgets {
+
+    private final int defaultMax;
+    private final long defaultIntervalNanos;
+    private final long marginNanos;
+    private final Map<Long, Budget> budgets = new ConcurrentHashMap<>();
+
+    public RateBudgets(int max, Duration interval, Duration margin) {
+        this.defaultMax = max;
+        this.defaultIntervalNanos = interval.toNanos();
+        this.marginNanos = margin.toNanos();
+    }
+
+    /** Reserves a slot; returns how long to wait before sending (zero when there is budget now). */
+    public Duration reserve(long hubId) {
+        return Duration.ofNanos(budget(hubId).reserve(System.nanoTime()));
+    }
+
+    /** Applies HubSpot's rate-limit headers of a response (values may be null when absent). */
+    public void observe(long hubId, Integer max, Integer remaining, Long intervalMillis) {
+        budget(hubId).observe(System.nanoTime(), max, remaining, intervalMillis);
+    }
+
+    /** After a 429: no request to this portal before the interval has passed. */
+    public Duration blockAfter429(long hubId) {
+        return Duration.ofNanos(budget(hubId).block(System.nanoTime()));
+    }
+
+    public Duration interval(long hubId) {
+        return Duration.ofNanos(budget(hubId).interval);
+    }
+
+    private Budget budget(long hubId) {
+        return budgets.computeIfAbsent(hubId, h -> new Budget(defaultMax, defaultIntervalNanos));
+    }
+
+    /** Ring of the last {@code max} slot times: slot n = max(now, slot n-max + window). */
+    final class Budget {
+        private long[] slots;
+        private int head; // index of the oldest slot
+        private long interval;
+
+        Budget(int max, long interval) {
+            this.slots = new long[max];
+            this.interval = interval;
+            java.util.Arrays.fill(slots, Long.MIN_VALUE / 2);
+        }
+
+        synchronized long reserve(long now) {
+            long window = interval + marginNanos;
+            long slot = Math.max(now, slots[head] + window);
+            slots[head] = slot;
+            head = (head + 1) % slots.length;
+            return slot - now;
+        }
+
+        synchronized void observe(long now, Integer max, Integer remaining, Long intervalMillis) {
+            if (intervalMillis != null && intervalMillis > 0) {
+                interval = Duration.ofMillis(intervalMillis).toNanos();
+            }
+            if (max != null && max > 0 && max != slots.length) {
+                resize(max);
+            }
+            if (max != null && remaining != null) {
+                // HubSpot counted more requests in its window than this budget sent: fill the gap with slots at now
+                long window = interval + marginNanos;
+                int used = 0;
+                for (long s : slots) {
+                    if (s > now - window && s <= now) {
+                        used++;
+                    }
+                }
+                int gap = Math.min(slots.length, (max - remaining) - used);
+                for (int i = 0; i < gap; i++) {
+                    long slot = Math.max(now, slots[head]);
+                    slots[head] = slot;
+                    head = (head + 1) % slots.length;
+                }
+            }
+        }
+
+        synchronized long block(long now) {
+            long until = now + interval;
+            for (int i = 0; i < slots.length; i++) {
+                slots[i] = Math.max(slots[i], until - interval - marginNanos);
+            }
+            return interval;
+        }
+
+        private void resize(int max) {
+            long[] ordered = new long[max];
+            java.util.Arrays.fill(ordered, Long.MIN_VALUE / 2);
+            int n = slots.length;
+            // keep the newest min(n, max) slots, oldest first
+            int keep = Math.min(n, max);
+            for (int i = 0; i < keep; i++) {
+                ordered[max - keep + i] = slots[(head + n - keep + i) % n];
+            }
+            slots = ordered;
+            head = 0;
+        }
+    }
+}

@@ -1,0 +1,324 @@
+package io.jsworkflows.executor.service;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import io.jsworkflows.contracts.CloudEventTypes;
+import io.jsworkflows.contracts.Topics;
+import io.jsworkflows.contracts.events.AttemptError;
+import io.jsworkflows.contracts.events.DeadLetter;
+import io.jsworkflows.contracts.events.RetryPolicy;
+import io.jsworkflows.contracts.events.RetryRecord;
+import io.jsworkflows.contracts.events.RunEvent;
+import io.jsworkflows.contracts.events.TriggerRecord;
+import io.jsworkflows.contracts.events.WorkflowDefinition;
+import io.jsworkflows.contracts.json.ContractsJson;
+import io.jsworkflows.executor.config.ExecutorConfig;
+import io.jsworkflows.executor.messaging.KafkaClients;
+import io.jsworkflows.executor.runtime.RunHost;
+import io.jsworkflows.executor.runtime.RunRequest;
+import io.jsworkflows.executor.runtime.RunResult;
+import io.jsworkflows.executor.runtime.WorkflowRuntime;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+
+/**
+ * Runs workflows for trigger and retry records and hands every outcome on: success, a retry record (exponential
+ * backoff per the workflow's policy), a parked retry (the connection needs re-authorization), or a dead letter with the
+ * original record and every attempt's error. A method returns only after the hand-off was acknowledged by Kafka, so the
+ * caller may then commit the record's offset (at least once).
+ */
+@ApplicationScoped
+public class RunService {
+
+    /** Header names the executor adds to the {@code headers} a workflow receives. */
+    public static final String IDEMPOTENCY_HEADER = "X-JSW-Idempotency-Key";
+    public static final String RUN_ID_HEADER = "X-JSW-Run-Id";
+    public static final String ATTEMPT_HEADER = "X-JSW-Attempt";
+    static final String NEEDS_REAUTH = "NEEDS_REAUTH";
+    private static final Duration HANDOFF_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ExecutorConfig config;
+    private final WorkflowRegistry registry;
+    private final WorkflowRuntime runtime;
+    private final TokenView tokens;
+    private final FetchGateway gateway;
+    private final KafkaClients kafka;
+    private final Deduplicator dedupe;
+    private final MeterRegistry meters;
+    private final Timer tokenLatency;
+    private final Counter duplicates;
+
+    public RunService(ExecutorConfig config, WorkflowRegistry registry, WorkflowRuntime runtime, TokenView tokens, FetchGateway gateway,
+            KafkaClients kafka, MeterRegistry meters) {
+        this.config = config;
+        this.registry = registry;
+        this.runtime = runtime;
+        this.tokens = tokens;
+        this.gateway = gateway;
+        this.kafka = kafka;
+        this.meters = meters;
+        this.dedupe = new Deduplicator(config.executor().triggers().dedupeWindow(), config.executor().triggers().dedupeMaxEntries());
+        this.tokenLatency = Timer.builder("jsw.token.lookup").description("api.getOAuthToken latency").publishPercentiles(0.5, 0.99)
+                .register(meters);
+        this.duplicates = Counter.builder("jsw.runs.duplicates").description("trigger records dropped as duplicates").register(meters);
+    }
+
+    /** Idempotency key of a trigger record: Shopify's webhook id, else its coordinates. */
+    public static String idempotencyKey(TriggerRecord r) {
+        for (var h : r.headers().entrySet()) {
+            if (h.getKey().equalsIgnoreCase("X-Shopify-Webhook-Id") && !h.getValue().isBlank()) {
+                return h.getValue();
+            }
+        }
+        return r.coordinates();
+    }
+
+    /** Every workflow bound to the record's topic whose header match fits runs once for it. */
+    public void handleTrigger(TriggerRecord record, int sizeBytes) {
+        List<WorkflowDefinition> matching = registry.boundTo(record.topic()).stream()
+                .filter(d -> d.trigger().matches(record.topic(), record.headers())).toList();
+        if (matching.isEmpty()) {
+            return;
+        }
+        String key = idempotencyKey(record);
+        String malformed = malformed(record, sizeBytes);
+        for (WorkflowDefinition d : matching) {
+            if (!dedupe.firstTime(d.workflowId(), key)) {
+                duplicates.increment();
+                continue;
+            }
+            try {
+                if (malformed != null) {
+                    String runId = UUID.randomUUID().toString();
+                    AttemptError e = new AttemptError(1, "MALFORMED_RECORD", malformed, false, Instant.now());
+                    deadLetter(d, runId, key, record, List.of(e), malformed, 0);
+                } else {
+                    attempt(d, UUID.randomUUID().toString(), key, record, 1, List.of());
+                }
+            } catch (RuntimeException e) {
+                dedupe.forget(d.workflowId(), key);
+                throw e;
+            }
+        }
+    }
+
+    /** A record of jsw.runs.retry whose time has come. */
+    public void handleRetry(RetryRecord r) {
+        WorkflowDefinition d = registry.get(r.workflowId()).orElse(null);
+        if (d == null) {
+            Log.infof("dropping retry of run %s: workflow %s no longer exists", r.runId(), r.workflowId());
+            return;
+        }
+        if (parked(r) && Duration.between(r.errors().getFirst().at(), Instant.now()).compareTo(config.executor().retry().parkMaxAge()) > 0) {
+            deadLetter(d, r.runId(), r.idempotencyKey(), r.original(), r.errors(),
+                    "the connection was not re-authorized within " + config.executor().retry().parkMaxAge(), r.attempt());
+            return;
+        }
+        attempt(d, r.runId(), r.idempotencyKey(), r.original(), r.attempt(), r.errors());
+    }
+
+    /** Whether a retry record parks a run until its connection is re-authorized. */
+    public static boolean parked(RetryRecord r) {
+        return !r.errors().isEmpty() && NEEDS_REAUTH.equals(r.errors().getLast().category());
+    }
+
+    private void attempt(WorkflowDefinition d, String runId, String key, TriggerRecord record, int attempt, List<AttemptError> before) {
+        Duration timeout = d.timeout() == null ? config.executor().defaultTimeout() : d.timeout();
+        event(d, runId, key, record, attempt, RunEvent.Type.STARTED, null, null, List.of(), List.of());
+        Map<String, String> headers = new LinkedHashMap<>(record.headers());
+        headers.put(IDEMPOTENCY_HEADER, key);
+        headers.put(RUN_ID_HEADER, runId);
+        headers.put(ATTEMPT_HEADER, Integer.toString(attempt));
+        AttemptHost host = new AttemptHost(d.workspaceId(), timeout);
+        RunResult result = runtime.run(new RunRequest(d.workflowId(), d.version(), d.source(), record.value(), headers, timeout), host);
+        meters.timer("jsw.run.duration", "outcome", result.outcome().name().toLowerCase()).record(Duration.ofNanos(result.durationNanos()));
+        if (result.succeeded()) {
+            count("succeeded");
+            event(d, runId, key, record, attempt, RunEvent.Type.SUCCEEDED, result.durationMillis(), null, result.console(), host.calls());
+            return;
+        }
+        String category = switch (result.outcome()) {
+            case TIMEOUT -> "TIMEOUT";
+            case LIMIT -> "LIMIT";
+            default -> host.needsReauth ? NEEDS_REAUTH : host.transientCategory != null ? host.transientCategory : "THROWN";
+        };
+        boolean transientFailure = switch (category) {
+            case "TIMEOUT", "HTTP_5XX", "HTTP_429", "NETWORK" -> true;
+            default -> false;
+        };
+        AttemptError error = new AttemptError(attempt, category, result.error(), transientFailure, Instant.now());
+        List<AttemptError> errors = new ArrayList<>(before);
+        errors.add(error);
+        event(d, runId, key, record, attempt, RunEvent.Type.FAILED, result.durationMillis(), result.error(), result.console(), host.calls());
+        RetryPolicy policy = d.retryPolicy() == null ? RetryPolicy.DEFAULT : d.retryPolicy();
+        if (NEEDS_REAUTH.equals(category)) {
+            // parking does not use up an attempt: the workflow is not at fault
+            Instant notBefore = Instant.now().plus(config.executor().retry().parkRecheck());
+            handOff(Topics.RUN_RETRY, RetryRecord.key(d.workflowId(), key),
+                    new RetryRecord(RetryRecord.SCHEMA_VERSION, runId, d.workflowId(), d.version(), key, attempt, notBefore, record, errors),
+                    CloudEventTypes.RETRY_RECORD);
+            count("parked");
+            event(d, runId, key, record, attempt, RunEvent.Type.PARKED, result.durationMillis(), result.error(), List.of(), List.of());
+        } else if (attempt < policy.maxAttempts()) {
+            Duration backoff = policy.backoffBefore(attempt + 1);
+            long jitter = backoff.toMillis() / 10 == 0 ? 0 : ThreadLocalRandom.current().nextLong(backoff.toMillis() / 10);
+            Instant notBefore = Instant.now().plus(backoff).plusMillis(jitter);
+            handOff(Topics.RUN_RETRY, RetryRecord.key(d.workflowId(), key),
+                    new RetryRecord(RetryRecord.SCHEMA_VERSION, runId, d.workflowId(), d.version(), key, attempt + 1, notBefore, record, errors),
+                    CloudEventTypes.RETRY_RECORD);
+            count("retry_scheduled");
+            event(d, runId, key, record, attempt, RunEvent.Type.RETRY_SCHEDULED, result.durationMillis(), result.error(), List.of(), List.of());
+        } else {
+            deadLetter(d, runId, key, record, errors, "failed " + attempt + " of " + policy.maxAttempts() + " attempts; last error: "
+                    + result.error(), attempt);
+        }
+    }
+
+    private void deadLetter(WorkflowDefinition d, String runId, String key, TriggerRecord record, List<AttemptError> errors, String reason,
+            int attempt) {
+        handOff(Topics.RUN_DLQ, RetryRecord.key(d.workflowId(), key), new DeadLetter(DeadLetter.SCHEMA_VERSION, runId, d.workflowId(),
+                d.workspaceId(), d.version(), key, reason, record, errors, Instant.now()), CloudEventTypes.DEAD_LETTER);
+        count("dead_lettered");
+        meters.counter("jsw.runs.dlq").increment();
+        event(d, runId, key, record, attempt, RunEvent.Type.DEAD_LETTERED, null, reason, List.of(), List.of());
+    }
+
+    private void handOff(String topic, String key, Object value, String ceType) {
+        try {
+            kafka.send(topic, key, value, ceType).get(HANDOFF_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while handing a run to " + topic);
+        } catch (Exception e) {
+            // the caller does not commit the trigger offset: the record is processed again
+            throw new IllegalStateException("could not hand a run to " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void event(WorkflowDefinition d, String runId, String key, TriggerRecord record, int attempt, RunEvent.Type type, Long millis,
+            String error, List<RunEvent.ConsoleLine> console, List<RunEvent.HttpCall> calls) {
+        RunEvent e = new RunEvent(RunEvent.SCHEMA_VERSION, UUID.randomUUID().toString(), type, runId, d.workflowId(), d.workspaceId(),
+                d.version(), record.coordinates(), key, attempt, millis, error, console, calls, Instant.now());
+        kafka.send(Topics.RUN_EVENTS, runId, e, CloudEventTypes.RUN_EVENT).whenComplete((md, t) -> {
+            if (t != null) {
+                Log.warnf("run event %s of run %s not published: %s", type, runId, t.getMessage());
+            }
+        });
+    }
+
+    private void count(String outcome) {
+        meters.counter("jsw.runs", "outcome", outcome).increment();
+    }
+
+    /** Null when the record can run; otherwise why it cannot (too large, not JSON, nested too deep). */
+    private String malformed(TriggerRecord r, int sizeBytes) {
+        int max = config.executor().limits().triggerRecordBytes();
+        if (sizeBytes > max) {
+            return "the record is " + sizeBytes + " bytes, more than the limit of " + max + " (jsw.executor.limits.trigger-record-bytes)";
+        }
+        if (r.value() == null) {
+            return "the record has no value (a tombstone), so it has no JSON body to run with";
+        }
+        int maxDepth = config.executor().limits().dataDepth();
+        try (JsonParser p = ContractsJson.mapper().getFactory().createParser(r.value())) {
+            int depth = 0;
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                return "the record value is empty, not JSON";
+            }
+            while (t != null) {
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    if (++depth > maxDepth) {
+                        return "the record's JSON is nested deeper than " + maxDepth + " levels (jsw.executor.limits.data-depth)";
+                    }
+                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    depth--;
+                }
+                t = p.nextToken();
+                if (depth == 0 && t != null) {
+                    return "the record value is not a single JSON document";
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return "the record value is not JSON: " + e.getClass().getSimpleName().replace("Exception", "").replace("Json", "JSON ")
+                    + " at " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null
+                            ? "line " + jpe.getLocation().getLineNr() + ", column " + jpe.getLocation().getColumnNr() : "an unknown position");
+        }
+    }
+
+    /** The platform side of one attempt: token lookups in the workflow's workspace, fetch, and what happened. */
+    final class AttemptHost implements RunHost, FetchGateway.CallSink {
+        final String workspaceId;
+        final Duration timeout;
+        final long deadline;
+        final List<RunEvent.HttpCall> calls = Collections.synchronizedList(new ArrayList<>());
+        volatile boolean needsReauth;
+        volatile String transientCategory;
+
+        AttemptHost(String workspaceId, Duration timeout) {
+            this.workspaceId = workspaceId;
+            this.timeout = timeout;
+            this.deadline = System.nanoTime() + timeout.toNanos();
+        }
+
+        @Override
+        public CompletableFuture<TokenResult> getOAuthToken(String handle) {
+            long t0 = System.nanoTime();
+            return tokens.lookup(workspaceId, handle, timeout).handle((l, t) -> {
+                tokenLatency.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+                if (t != null) {
+                    return TokenResult.error("The token lookup failed unexpectedly; the run will be retried.");
+                }
+                if (l.needsReauth()) {
+                    needsReauth = true;
+                }
+                return l.token() != null ? TokenResult.ok(l.token()) : TokenResult.error(l.error());
+            });
+        }
+
+        @Override
+        public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
+            return gateway.fetch(request, this);
+        }
+
+        @Override
+        public void call(String method, String host, String path, int status, long millis) {
+            calls.add(new RunEvent.HttpCall(method, host, path, status, millis));
+        }
+
+        @Override
+        public void transientFailure(String category) {
+            transientCategory = category;
+        }
+
+        @Override
+        public Duration remaining() {
+            return Duration.ofNanos(deadline - System.nanoTime());
+        }
+
+        List<RunEvent.HttpCall> calls() {
+            synchronized (calls) {
+                return List.copyOf(calls);
+            }
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package io.jsworkflows.executor.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.jsworkflows.contracts.CloudEventTypes;
+import io.jsworkflows.contracts.HandleRule;
+import io.jsworkflows.contracts.Topics;
+import io.jsworkflows.contracts.crypto.TokenCipher;
+import io.jsworkflows.contracts.events.ConnectionStatus;
+import io.jsworkflows.contracts.events.RefreshRequest;
+import io.jsworkflows.contracts.events.TokenState;
+import io.jsworkflows.executor.config.ExecutorConfig;
+import io.jsworkflows.executor.messaging.KafkaClients;
+import io.quarkus.logging.Log;
+
+/**
+ * In-memory view of {@code jsw.connections.tokens}, indexed by (workspace, handle), by connection id and by token
+ * (so that fetch knows which connection, and which portal, a Bearer token belongs to). A state with an older
+ * (grantVersion, tokenVersion) never replaces a newer one. Tokens are opened with the token key on arrival and never
+ * leave this class except to the workflow that asked for them.
+ */
+@ApplicationScoped
+public class TokenView {
+
+    /** One connection's latest state and its opened access token (null when not usable). */
+    public record Entry(TokenState state, String token) {
+    }
+
+    /** Outcome of a lookup, with the connection when one matched. */
+    public record Lookup(String token, String error, Entry entry, boolean needsReauth) {
+    }
+
+    private final ExecutorConfig config;
+    private final KafkaClients kafka;
+    private final TokenCipher cipher;
+    private final Map<String, Entry> byId = new ConcurrentHashMap<>();
+    private final Map<String, String> byHandle = new ConcurrentHashMap<>();
+    private final Map<String, String> byToken = new ConcurrentHashMap<>();
+    private final Map<String, List<CompletableFuture<Entry>>> waiters = new ConcurrentHashMap<>();
+    private final Map<String, Long> requested = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private volatile Instant lastReauthorization = Instant.EPOCH;
+
+    public TokenView(ExecutorConfig config, KafkaClients kafka) {
+        this.config = config;
+        this.kafka = kafka;
+        this.cipher = TokenCipher.fromConfig(config.crypto().tokenKeys().orElse(null), "token key (jsw.crypto.token-keys)");
+    }
+
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    public void markReady() {
+        ready.complete(null);
+    }
+
+    /** When a connection that needed re-authorization last got a newer grant's usable token (parked runs resume). */
+    public Instant lastReauthorization() {
+        return lastReauthorization;
+    }
+
+    /** Applies one record of the tokens topic; a null state is a tombstone for the connection. */
+    public void apply(String connectionId, TokenState state) {
+        if (state == null) {
+            Entry gone = byId.remove(connectionId);
+            if (gone != null) {
+                byHandle.remove(handleKey(gone.state().workspaceId(), gone.state().handle()), connectionId);
+                if (gone.token() != null) {
+                    byToken.remove(gone.token(), connectionId);
+                }
+            }
+            return;
+        }
+        Entry[] replaced = new Entry[1];
+        Entry next = byId.compute(state.connectionId(), (id, current) -> {
+            if (current != null && !state.isNewerThan(current.state())) {
+                return current;
+            }
+            replaced[0] = current;
+            return new Entry(state, open(state));
+        });
+        if (next.state() != state) {
+            return; // older or same version: ignored
+        }
+        Entry previous = replaced[0];
+        byHandle.put(handleKey(state.workspaceId(), state.handle()), state.connectionId());
+        if (next.token() != null) {
+            byToken.put(next.token(), state.connectionId());
+        }
+        if (previous != null && previous.token() != null && !previous.token().equals(next.token())) {
+            // keep the previous token mapped briefly: runs still holding it may get a 401 and need its connection
+            String old = previous.token();
+            CompletableFuture.delayedExecutor(2, TimeUnit.MINUTES).execute(() -> byToken.remove(old, state.connectionId()));
+        }
+        if (previous != null && !previous.state().status().usable() && state.status().usable()
+                && state.grantVersion() > previous.state().grantVersion()) {
+            lastReauthorization = Instant.now();
+        }
+        List<CompletableFuture<Entry>> w = waiters.remove(state.connectionId());
+        if (w != null) {
+            w.forEach(f -> f.complete(next));
+        }
+    }
+
+    private String open(TokenState s) {
+        if (s.sealedAccessToken() == null || !s.status().usable()) {
+            return null;
+        }
+        try {
+            return cipher.open(s.sealedAccessToken(), s.connectionId());
+        } catch (TokenCipher.SealedValueException e) {
+            Log.warnf("cannot open the access token of connection %s: %s", s.connectionId(), e.getMessage());
+            return null;
+        }
+    }
+
+    public Optional<Entry> byToken(String token) {
+        String id = token == null ? null : byToken.get(token);
+        return id == null ? Optional.empty() : Optional.ofNullable(byId.get(id));
+    }
+
+    public Optional<Entry> byId(String connectionId) {
+        return Optional.ofNullable(byId.get(connectionId));
+    }
+
+    public int size() {
+        return byId.size();
+    }
+
+    /**
+     * {@code api.getOAuthToken}: never fails. A token with less than {@code minValidity} left triggers a refresh request
+     * and a bounded wait for the newer version.
+     */
+    public CompletableFuture<Lookup> lookup(String workspaceId, String handle, Duration minValidity) {
+        Optional<String> invalid = HandleRule.violation(handle);
+        if (invalid.isPresent()) {
+            return CompletableFuture.completedFuture(new Lookup(null, invalid.get(), null, false));
+        }
+        Duration wait = config.executor().tokens().refreshWait();
+        CompletableFuture<Void> isReady = ready.isDone() ? ready : ready.copy().completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS);
+        return isReady.thenCompose(x -> {
+            if (!ready.isDone()) {
+                return CompletableFuture.completedFuture(new Lookup(null,
+                        "The executor has not finished loading connection tokens yet; the run will be retried.", null, false));
+            }
+            String id = byHandle.get(handleKey(workspaceId, handle));
+            Entry e = id == null ? null : byId.get(id);
+            if (e == null) {
+                return CompletableFuture.completedFuture(new Lookup(null, "No connection named '" + handle + "' exists in this "
+                        + "workspace. Create it (POST /api/v1/connections) or fix the handle in the workflow.", null, false));
+            }
+            boolean usable = e.state().status().usable() && e.token() != null;
+            if (!usable || remaining(e).compareTo(minValidity) >= 0) {
+                return CompletableFuture.completedFuture(evaluate(e));
+            }
+            requestRefresh(e, RefreshRequest.Reason.MIN_VALIDITY);
+            return newerThan(e, wait).thenApply(n -> {
+                if (n != e) {
+                    return evaluate(n);
+                }
+                if (!remaining(e).isNegative()) {
+                    return new Lookup(e.token(), null, e, false); // short but still valid: better than failing the run
+                }
+                return new Lookup(null, "The token of connection '" + handle + "' has expired and no refreshed token arrived within "
+                        + wait.toSeconds() + " s; the token refresher may be down.", e, false);
+            });
+        });
+    }
+
+    private Lookup evaluate(Entry e) {
+        TokenState s = e.state();
+        String h = s.handle();
+        String error = switch (s.status()) {
+            case PENDING -> "The connection '" + h + "' is not authorized yet: open its authorize URL and grant access in HubSpot.";
+            case NEEDS_REAUTH -> "The connection '" + h + "' needs re-authorization: HubSpot no longer accepts its grant. Reconnect it "
+                    + "(POST /api/v1/connections/" + h + "/reconnect); runs waiting for it resume by themselves.";
+            case EXPIRED -> "The token of connection '" + h + "' has expired and refreshing it keeps failing; the platform keeps "
+                    + "trying.";
+            case REVOKED -> "The connection '" + h + "' was revoked. Reconnect it to use it again.";
+            case DELETED -> "The connection '" + h + "' was deleted.";
+            case ACTIVE, DEGRADED -> e.token() == null
+                    ? "The token of connection '" + h + "' cannot be opened by this executor; an operator must check the token key "
+                            + "(jsw.crypto.token-keys)."
+                    : remaining(e).isNegative() ? "The token of connection '" + h + "' has expired and no refreshed token has "
+                            + "arrived yet." : null;
+        };
+        if (error != null) {
+            return new Lookup(null, error, e, s.status() == ConnectionStatus.NEEDS_REAUTH);
+        }
+        return new Lookup(e.token(), null, e, false);
+    }
+
+    private static Duration remaining(Entry e) {
+        Instant exp = e.state().expiresAt();
+        return exp == null ? Duration.ofDays(365) : Duration.between(Instant.now(), exp);
+    }
+
+    /** After a 401 with {@code staleToken}: the newer token (asking the refresher for one if needed), or empty. */
+    public CompletableFuture<Optional<String>> refreshAfter401(String staleToken) {
+        Optional<Entry> e = byToken(staleToken);
+        if (e.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        Entry current = byId.get(e.get().state().connectionId());
+        if (current != null && current.token() != null && !current.token().equals(staleToken)) {
+            return CompletableFuture.completedFuture(Optional.of(current.token()));
+        }
+        requestRefresh(current, RefreshRequest.Reason.HTTP_401);
+        return newerThan(current, config.executor().tokens().refreshWait())
+                .thenApply(n -> n != current && n.token() != null ? Optional.of(n.token()) : Optional.<String>empty());
+    }
+
+    /** The next newer entry of this connection, or the same entry when none arrives in time. */
+    private CompletableFuture<Entry> newerThan(Entry e, Duration wait) {
+        String id = e.state().connectionId();
+        CompletableFuture<Entry> f = new CompletableFuture<>();
+        waiters.compute(id, (k, list) -> {
+            List<CompletableFuture<Entry>> l = list == null ? new ArrayList<>() : list;
+            l.add(f);
+            return l;
+        });
+        Entry now = byId.get(id);
+        if (now != null && now != e) {
+            f.complete(now); // arrived between the check and the registration
+        }
+        return f.completeOnTimeout(e, wait.toMillis(), TimeUnit.MILLISECONDS).whenComplete((x, t) -> {
+            waiters.computeIfPresent(id, (k, list) -> {
+                list.remove(f);
+                return list.isEmpty() ? null : list;
+            });
+        });
+    }
+
+    /** Publishes a refresh request, at most once per token version within the cooldown. */
+    private void requestRefresh(Entry e, RefreshRequest.Reason reason) {
+        TokenState s = e.state();
+        String id = s.connectionId();
+        long now = System.nanoTime();
+        long cooldown = config.executor().tokens().refreshCooldown().toNanos();
+        String k = id + "@" + s.grantVersion() + "." + s.tokenVersion();
+        Long last = requested.get(k);
+        if (last != null && now - last < cooldown) {
+            return;
+        }
+        requested.put(k, now);
+        if (requested.size() > 10_000) {
+            requested.entrySet().removeIf(x -> now - x.getValue() > cooldown);
+        }
+        RefreshRequest r = new RefreshRequest(RefreshRequest.SCHEMA_VERSION, UUID.randomUUID().toString(), id, s.workspaceId(), reason,
+                s.tokenVersion(), "workflow-executor", Instant.now());
+        kafka.send(Topics.REFRESH_REQUESTS, id, r, CloudEventTypes.REFRESH_REQUEST).whenComplete((md, t) -> {
+            if (t != null) {
+                Log.warnf("refresh request for connection %s not published: %s", id, t.getMessage());
+            }
+        });
+    }
+
+    private static String handleKey(String workspaceId, String handle) {
+        return workspaceId + "\u0000" + handle;
+    }
+}

@@ -1,0 +1,226 @@
+package io.jsworkflows.executor.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.jsworkflows.contracts.CloudEventTypes;
+import io.jsworkflows.contracts.HandleRule;
+import io.jsworkflows.contracts.Topics;
+import io.jsworkflows.contracts.events.RetryPolicy;
+import io.jsworkflows.contracts.events.TriggerBinding;
+import io.jsworkflows.contracts.events.WorkflowDefinition;
+import io.jsworkflows.contracts.json.ContractsJson;
+import io.jsworkflows.executor.config.ExecutorConfig;
+import io.jsworkflows.executor.messaging.KafkaClients;
+import io.jsworkflows.executor.runtime.InvalidWorkflowException;
+import io.jsworkflows.executor.runtime.WorkflowRuntime;
+
+/**
+ * Deploys workflows: validates the request, compiles and checks the source, publishes the definition to
+ * {@code jsw.workflows.definitions} (every replica applies it from there) and applies it locally at once.
+ */
+@ApplicationScoped
+public class WorkflowService {
+
+    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final Pattern HANDLE_USE = Pattern.compile("getOAuthToken\\(\\s*['\"`]([a-z0-9-]+)['\"`]\\s*\\)");
+
+    private final ExecutorConfig config;
+    private final WorkflowRuntime runtime;
+    private final WorkflowRegistry registry;
+    private final KafkaClients kafka;
+
+    public WorkflowService(ExecutorConfig config, WorkflowRuntime runtime, WorkflowRegistry registry, KafkaClients kafka) {
+        this.config = config;
+        this.runtime = runtime;
+        this.registry = registry;
+        this.kafka = kafka;
+    }
+
+    /** Result of a deploy: the definition and whether it was created (201) or replaced (200). */
+    public record Deployed(WorkflowDefinition definition, boolean created) {
+    }
+
+    public Deployed deploy(String workspaceId, String workflowId, String body) {
+        requireValidId(workflowId);
+        WorkflowDefinition existing = registry.get(workflowId).orElse(null);
+        if (existing != null && !existing.workspaceId().equals(workspaceId)) {
+            throw new ProblemException(409, "Workflow id taken", "The workflow id '" + workflowId + "' is used by another workspace; "
+                    + "choose another id.");
+        }
+        if (registry.isFromDirectory(workflowId)) {
+            throw new ProblemException(409, "Workflow managed by a directory", "The workflow '" + workflowId + "' is loaded from the "
+                    + "executor's definitions directory (jsw.executor.definitions-dir); change it there.");
+        }
+        WorkflowDefinition d = parse(workspaceId, workflowId, body, existing == null ? 1 : existing.version() + 1);
+        check(d);
+        try {
+            kafka.send(Topics.WORKFLOW_DEFINITIONS, workflowId, d, CloudEventTypes.WORKFLOW_DEFINITION).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProblemException(503, "Not published", "The deployment was interrupted; try again.");
+        } catch (Exception e) {
+            throw new ProblemException(503, "Not published", "The workflow could not be published to Kafka; try again shortly.");
+        }
+        registry.apply(d);
+        return new Deployed(d, existing == null);
+    }
+
+    /** Compiles the source and checks the Workflow contract. */
+    public void check(WorkflowDefinition d) {
+        try {
+            runtime.check(d.workflowId(), d.source());
+        } catch (InvalidWorkflowException e) {
+            throw new ProblemException(422, "Invalid workflow", e.getMessage());
+        }
+    }
+
+    public WorkflowDefinition get(String workspaceId, String workflowId) {
+        return registry.get(workflowId).filter(d -> d.workspaceId().equals(workspaceId))
+                .orElseThrow(() -> new ProblemException(404, "Workflow not found", "This workspace has no workflow '" + workflowId + "'."));
+    }
+
+    public List<WorkflowDefinition> list(String workspaceId) {
+        return registry.all().stream().filter(d -> d.workspaceId().equals(workspaceId))
+                .sorted(Comparator.comparing(WorkflowDefinition::workflowId)).toList();
+    }
+
+    public void delete(String workspaceId, String workflowId) {
+        get(workspaceId, workflowId);
+        if (registry.isFromDirectory(workflowId)) {
+            throw new ProblemException(409, "Workflow managed by a directory", "The workflow '" + workflowId + "' is loaded from the "
+                    + "executor's definitions directory (jsw.executor.definitions-dir); remove it there.");
+        }
+        try {
+            kafka.send(Topics.WORKFLOW_DEFINITIONS, workflowId, null, CloudEventTypes.WORKFLOW_DEFINITION).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProblemException(503, "Not published", "The deletion was interrupted; try again.");
+        } catch (Exception e) {
+            throw new ProblemException(503, "Not published", "The deletion could not be published to Kafka; try again shortly.");
+        }
+        registry.remove(workflowId);
+    }
+
+    /** Builds a definition from a deploy body ({@code source}, {@code trigger}, optional {@code timeout}, {@code retryPolicy}). */
+    public WorkflowDefinition parse(String workspaceId, String workflowId, String body, long version) {
+        JsonNode root;
+        try {
+            root = ContractsJson.mapper().readTree(body == null ? "" : body);
+        } catch (Exception e) {
+            throw new ProblemException(400, "Invalid request body", "The body is not valid JSON. Send {\"source\": \"<js>\", \"trigger\": "
+                    + "{\"topic\": \"shopify.orders\"}}.");
+        }
+        if (root == null || !root.isObject()) {
+            throw new ProblemException(400, "Invalid request body", "The body must be a JSON object with 'source' and 'trigger'.");
+        }
+        JsonNode src = root.get("source");
+        if (src == null || !src.isTextual() || src.asText().isBlank()) {
+            throw new ProblemException(400, "Invalid request body", "'source' is required: the workflow's JavaScript module as a string.");
+        }
+        String source = src.asText();
+        int maxSource = config.executor().limits().sourceBytes();
+        if (source.length() > maxSource) {
+            throw new ProblemException(400, "Invalid request body", "'source' has " + source.length() + " characters; the limit is "
+                    + maxSource + " (jsw.executor.limits.source-bytes).");
+        }
+        TriggerBinding trigger = trigger(root.get("trigger"));
+        Duration timeout = config.executor().defaultTimeout();
+        JsonNode t = root.get("timeout");
+        if (t != null && !t.isNull()) {
+            try {
+                timeout = Duration.parse(t.asText());
+            } catch (Exception e) {
+                throw new ProblemException(400, "Invalid request body", "'timeout' must be an ISO-8601 duration such as \"PT30S\".");
+            }
+            if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(config.executor().maxTimeout()) > 0) {
+                throw new ProblemException(400, "Invalid request body", "'timeout' must be between PT1S and "
+                        + config.executor().maxTimeout() + ".");
+            }
+        }
+        RetryPolicy policy = retryPolicy(root.get("retryPolicy"));
+        return new WorkflowDefinition(WorkflowDefinition.SCHEMA_VERSION, workflowId, workspaceId, version, source, trigger, timeout, policy,
+                handles(source), Instant.now());
+    }
+
+    private static TriggerBinding trigger(JsonNode t) {
+        if (t == null || !t.isObject() || !t.hasNonNull("topic") || !t.get("topic").isTextual()) {
+            throw new ProblemException(400, "Invalid request body", "'trigger' is required, e.g. {\"topic\": \"shopify.orders\", "
+                    + "\"headerMatch\": {\"X-Shopify-Topic\": \"orders/create\"}}.");
+        }
+        String topic = t.get("topic").asText();
+        if (!TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+            throw new ProblemException(400, "Invalid request body", "'trigger.topic' is not a valid Kafka topic name (letters, digits, "
+                    + "'.', '_', '-'; at most 249 characters).");
+        }
+        if (topic.startsWith("jsw.") || topic.startsWith("__")) {
+            throw new ProblemException(400, "Invalid request body", "'trigger.topic' cannot be a platform topic (jsw.* or __*).");
+        }
+        Map<String, String> match = new java.util.LinkedHashMap<>();
+        JsonNode hm = t.get("headerMatch");
+        if (hm != null && !hm.isNull()) {
+            if (!hm.isObject()) {
+                throw new ProblemException(400, "Invalid request body", "'trigger.headerMatch' must be an object of header name to value.");
+            }
+            for (var it = hm.fields(); it.hasNext();) {
+                var e = it.next();
+                if (!e.getValue().isTextual()) {
+                    throw new ProblemException(400, "Invalid request body", "'trigger.headerMatch." + e.getKey() + "' must be a string.");
+                }
+                match.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        return new TriggerBinding(topic, match);
+    }
+
+    private static RetryPolicy retryPolicy(JsonNode p) {
+        if (p == null || p.isNull()) {
+            return RetryPolicy.DEFAULT;
+        }
+        if (!p.isObject()) {
+            throw new ProblemException(400, "Invalid request body", "'retryPolicy' must be an object.");
+        }
+        ObjectNode merged = (ObjectNode) ContractsJson.mapper().valueToTree(RetryPolicy.DEFAULT);
+        merged.setAll((ObjectNode) p);
+        try {
+            return ContractsJson.mapper().treeToValue(merged, RetryPolicy.class);
+        } catch (Exception e) {
+            Throwable c = e;
+            while (c.getCause() != null) {
+                c = c.getCause();
+            }
+            String why = c instanceof IllegalArgumentException ? c.getMessage() : "durations are ISO-8601 (\"PT10S\"), maxAttempts a number";
+            throw new ProblemException(400, "Invalid request body", "'retryPolicy' is invalid: " + why + ".");
+        }
+    }
+
+    static List<String> handles(String source) {
+        Set<String> found = new LinkedHashSet<>();
+        Matcher m = HANDLE_USE.matcher(source);
+        while (m.find()) {
+            found.add(m.group(1));
+        }
+        return new ArrayList<>(found);
+    }
+
+    static void requireValidId(String id) {
+        if (id == null || id.length() > 64 || !HandleRule.PATTERN.matcher(id).matches()) {
+            throw new ProblemException(400, "Invalid workflow id", "A workflow id uses lowercase letters, digits and single hyphens, "
+                    + "1 to 64 characters, for example 'contact-from-order'.");
+        }
+    }
+}
