@@ -1,0 +1,29 @@
+package io.jsworkflows.localstack.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import io.jsworkflows.localstack.stack.StackSettings;
+import io.jsworkflows.localstack.stack.StackState;
+import picocli.CommandLine.Command;
+
+@Command(name = "status", description = "Show which parts of the local stack are running.")
+public final class StatusCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws Exception {
+        StackSettings s = StackSettings.fromEnv();
+        List<StackState.Entry> entries = StackState.read(s);
+        if (entries.isEmpty()) {
+            System.out.println("jsw: not running");
+            return 3;
+        }
+        boolean all = true;
+        for (StackState.Entry e : entries) {
+            boolean alive = ProcessHandle.of(e.pid()).map(ProcessHandle::isAlive).orElse(false);
+            all &= alive;
+            System.out.printf("  %-20s pid %-8d %s%n", e.name(), e.pid(), alive ? "running" : "gone");
+        }
+        return all ? 0 : 1;
+    }
+}
