@@ -145,7 +145,7 @@ public class HubSpotEmulatorTestResource implements QuarkusTestResourceLifecycle
         long t0 = System.nanoTime();
         Path log = TestServers.workDir().resolve("hubspot-emulator-" + ProcessHandle.current().pid() + "-" + port + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx1g", "-XX:+UseSerialGC",
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.log.level=WARN",
                 "-Dquarkus.log.category.\"io.quarkus\".level=INFO", "-jar", jar.toString()));
         Process p;
