@@ -7,7 +7,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A {@code NAME=value} file (shell-sourceable), readable only by its owner because it holds keys. */
+/**
+ * A {@code NAME=value} file, readable only by its owner because it holds keys. Values are written unquoted (keys
+ * and ids need no quoting) so that the same file works for {@code source} and for {@code docker compose --env-file}.
+ */
 public final class EnvFile {
 
     private EnvFile() {
@@ -36,7 +39,7 @@ public final class EnvFile {
     public static void write(Path file, String comment, Map<String, String> values) throws IOException {
         Files.createDirectories(file.getParent());
         StringBuilder b = new StringBuilder("# ").append(comment).append('\n');
-        values.forEach((k, v) -> b.append(k).append("='").append(v).append("'\n"));
+        values.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, b);
         try {

@@ -104,13 +104,21 @@ public final class ManagedService {
             return;
         }
         process.destroy();
-        try {
-            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        // a graceful stop is worth waiting for even if this thread is interrupted meanwhile
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (process.isAlive() && System.nanoTime() < deadline) {
+            try {
+                process.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+        if (process.isAlive()) {
             process.destroyForcibly();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -53,6 +53,7 @@ public final class StackRunner {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile Thread mainThread;
+    private volatile boolean up;
 
     private interface Stoppable {
         String name();
@@ -94,11 +95,15 @@ public final class StackRunner {
             stopAll();
             return 1;
         }
+        up = true;
+        Thread.interrupted(); // a signal that came while we were finishing the start is in the latch
         watchForCrashes();
-        try {
-            stopRequested.await();
-        } catch (InterruptedException e) {
-            // a signal: stop below
+        while (stopRequested.getCount() > 0) {
+            try {
+                stopRequested.await();
+            } catch (InterruptedException e) {
+                // only the latch ends the wait
+            }
         }
         stopAll();
         return 0;
@@ -149,8 +154,9 @@ public final class StackRunner {
         out.println();
         out.println("jsw: stopping...");
         stopRequested.countDown();
+        // only a start in progress needs waking up; once up, the main thread is parked on the latch
         Thread t = mainThread;
-        if (t != null) {
+        if (t != null && !up) {
             t.interrupt();
         }
     }
@@ -182,7 +188,7 @@ public final class StackRunner {
 
     static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            socket.setReuseAddress(true); // like the servers themselves: TIME_WAIT leftovers of a previous run do not count
             socket.bind(new InetSocketAddress(port));
             return true;
         } catch (IOException e) {
