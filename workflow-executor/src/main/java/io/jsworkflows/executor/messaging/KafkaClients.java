@@ -84,6 +84,7 @@ public class KafkaClients {
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + UUID.randomUUID().toString().substring(0, 8));
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // platform topics are created by deployment, with their partitions
         return new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
     }
 
@@ -97,6 +98,7 @@ public class KafkaClients {
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 900_000);
         c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000); // see newly created trigger topics soon
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -1,0 +1,209 @@
+package io.jsworkflows.executor;
+
+import static io.restassured.RestAssured.given;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.jsworkflows.contracts.Topics;
+import io.jsworkflows.contracts.crypto.TokenCipher;
+import io.jsworkflows.contracts.events.ConnectionStatus;
+import io.jsworkflows.contracts.events.DeadLetter;
+import io.jsworkflows.contracts.events.RefreshRequest;
+import io.jsworkflows.contracts.events.RunEvent;
+import io.jsworkflows.contracts.events.TokenState;
+import io.jsworkflows.contracts.json.ContractsJson;
+import io.jsworkflows.testsupport.HubSpotEmulator;
+import io.jsworkflows.testsupport.PlatformTopics;
+import io.jsworkflows.testsupport.SharedKafka;
+import io.restassured.response.ValidatableResponse;
+
+/** Shared helpers of the executor's tests: topics, tokens, orders, deployments and tails of the output topics. */
+final class Fixtures {
+
+    static final String TOKEN_KEYS = "test:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    static final List<String> SCOPES = List.of("oauth", "crm.objects.contacts.read", "crm.objects.contacts.write", "crm.objects.deals.read",
+            "crm.objects.deals.write");
+    static final TokenCipher CIPHER = TokenCipher.fromConfig(TOKEN_KEYS, "test token key");
+
+    private static KafkaProducer<String, String> producer;
+    private static Tail<RunEvent> runEvents;
+    private static Tail<DeadLetter> deadLetters;
+    private static Tail<RefreshRequest> refreshRequests;
+
+    private Fixtures() {
+    }
+
+    static synchronized void init() {
+        if (producer != null) {
+            return;
+        }
+        String bootstrap = SharedKafka.bootstrapServers();
+        PlatformTopics.create(bootstrap);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        runEvents = new Tail<>(Topics.RUN_EVENTS, RunEvent.class);
+        deadLetters = new Tail<>(Topics.RUN_DLQ, DeadLetter.class);
+        refreshRequests = new Tail<>(Topics.REFRESH_REQUESTS, RefreshRequest.class);
+    }
+
+    static HubSpotEmulator emulator() {
+        return HubSpotEmulator.shared();
+    }
+
+    static Tail<RunEvent> runEvents() {
+        return runEvents;
+    }
+
+    static Tail<DeadLetter> deadLetters() {
+        return deadLetters;
+    }
+
+    static Tail<RefreshRequest> refreshRequests() {
+        return refreshRequests;
+    }
+
+    static void createTopic(String name, int partitions) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+        try (Admin admin = Admin.create(p)) {
+            if (!admin.listTopics().names().get().contains(name)) {
+                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topic " + name, e);
+        }
+    }
+
+    /** Publishes a TokenState as the refresher would, with the access token sealed by the test token key. */
+    static TokenState publishToken(String connectionId, String workspaceId, String handle, long hubId, ConnectionStatus status,
+            String accessToken, Instant expiresAt, long tokenVersion, long grantVersion) {
+        TokenState s = new TokenState(TokenState.SCHEMA_VERSION, connectionId, workspaceId, handle, hubId, SCOPES, status,
+                accessToken == null ? null : CIPHER.seal(accessToken, connectionId), expiresAt, tokenVersion, grantVersion, Instant.now(),
+                status == ConnectionStatus.NEEDS_REAUTH ? "BAD_REFRESH_TOKEN" : null);
+        send(Topics.CONNECTION_TOKENS, connectionId, ContractsJson.write(s), Map.of("ce_type", "io.jsworkflows.connection.token.v1"));
+        return s;
+    }
+
+    /** A fresh grant at the emulator, published as an ACTIVE token of this connection. */
+    static HubSpotEmulator.Tokens connect(String connectionId, String workspaceId, String handle, long tokenVersion) {
+        HubSpotEmulator.Tokens t = emulator().issueTokens(HubSpotEmulator.PORTAL_ID, SCOPES);
+        publishToken(connectionId, workspaceId, handle, t.hubId(), ConnectionStatus.ACTIVE, t.accessToken(),
+                Instant.now().plusSeconds(t.expiresIn()), tokenVersion, 1);
+        return t;
+    }
+
+    static void send(String topic, String key, String value, Map<String, String> headers) {
+        RecordHeaders h = new RecordHeaders();
+        headers.forEach((k, v) -> h.add(k, v.getBytes(StandardCharsets.UTF_8)));
+        try {
+            producer.send(new ProducerRecord<>(topic, null, key, value, h)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The sample Shopify order with its own number and customer email. */
+    static String order(int number, String email) {
+        try {
+            ObjectNode o = (ObjectNode) ContractsJson.mapper().readTree(read("../examples/shopify/order-created.json"));
+            o.put("name", "#" + number);
+            o.put("order_number", number);
+            o.put("email", email);
+            ((ObjectNode) o.get("customer")).put("email", email);
+            return ContractsJson.write(o);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Shopify's webhook headers for an orders/create delivery. */
+    static Map<String, String> shopifyHeaders(String webhookId) {
+        return Map.of("X-Shopify-Topic", "orders/create", "X-Shopify-Shop-Domain", "jsw-demo.myshopify.com", "X-Shopify-Webhook-Id",
+                webhookId, "X-Shopify-API-Version", "2025-10");
+    }
+
+    static void publishOrder(String topic, int number, String email) {
+        send(topic, "jsw-demo.myshopify.com", order(number, email), shopifyHeaders(UUID.randomUUID().toString()));
+    }
+
+    static ValidatableResponse deploy(String apiKey, String id, String source, String topic, String extraJson) {
+        String body = "{\"source\":" + ContractsJson.write(source) + ",\"trigger\":{\"topic\":\"" + topic
+                + "\",\"headerMatch\":{\"X-Shopify-Topic\":\"orders/create\"}}" + (extraJson == null ? "" : "," + extraJson) + "}";
+        return given().header("Authorization", "Bearer " + apiKey).contentType("application/json").body(body)
+                .put("/api/v1/workflows/" + id).then();
+    }
+
+    static String read(String path) {
+        try {
+            return Files.readString(Path.of(path));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String example(String name) {
+        return read("../examples/workflows/" + name);
+    }
+
+    /** Every record of a topic since the tail started at its beginning, parsed. */
+    static final class Tail<T> {
+        final List<T> values = new CopyOnWriteArrayList<>();
+        final List<String> raw = new CopyOnWriteArrayList<>();
+
+        Tail(String topic, Class<T> type) {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+            List<TopicPartition> parts = new ArrayList<>();
+            c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Thread.ofPlatform().daemon().name("test-tail-" + topic).start(() -> {
+                while (true) {
+                    for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(100))) {
+                        if (r.value() != null) {
+                            raw.add(r.value());
+                            values.add(ContractsJson.read(r.value(), type));
+                        }
+                    }
+                }
+            });
+        }
+
+        List<T> matching(Predicate<T> p) {
+            return values.stream().filter(p).toList();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.jsworkflows.executor;
+
+import java.util.Map;
+
+import io.jsworkflows.testsupport.PlatformTopics;
+import io.jsworkflows.testsupport.SharedKafka;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/** Creates the platform topics with their real partition counts before the executor starts reading them. */
+public class PlatformTopicsResource implements QuarkusTestResourceLifecycleManager {
+
+    @Override
+    public Map<String, String> start() {
+        PlatformTopics.create(SharedKafka.bootstrapServers());
+        return Map.of();
+    }
+
+    @Override
+    public void stop() {
+        // topics live as long as the shared broker
+    }
+}

@@ -1,0 +1,140 @@
+package io.jsworkflows.executor;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.jsworkflows.contracts.Topics;
+import io.jsworkflows.contracts.events.WorkflowDefinition;
+import io.jsworkflows.contracts.json.ContractsJson;
+import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
+import io.jsworkflows.testsupport.KafkaTestResource;
+import io.jsworkflows.testsupport.SharedKafka;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The deploy API: keys, validation, versions, the definitions topic, workspace isolation, health. */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(HubSpotEmulatorTestResource.class)
+@WithTestResource(PlatformTopicsResource.class)
+class WorkflowApiTest {
+
+    static final String KEY = "test-key-1";
+    static final String OTHER_KEY = "test-key-2";
+
+    @BeforeAll
+    static void topics() {
+        Fixtures.init();
+    }
+
+    @Test
+    void deployReadListUpdateAndDelete() {
+        String src = Fixtures.example("contact-from-order.js");
+        Fixtures.deploy(KEY, "api-contact", src, "orders.api", "\"timeout\":\"PT20S\",\"retryPolicy\":{\"maxAttempts\":3}")
+                .statusCode(201).body("id", is("api-contact")).body("version", is(1)).body("workspaceId", is("ws-test"))
+                .body("handles", hasItem("my-hubspot")).body("retryPolicy.maxAttempts", is(3))
+                .body("retryPolicy.initialBackoff", is("PT10S")).body("timeout", is("PT20S"));
+        Fixtures.deploy(KEY, "api-contact", src, "orders.api", null).statusCode(200).body("version", is(2));
+
+        given().header("Authorization", "Bearer " + KEY).get("/api/v1/workflows/api-contact").then().statusCode(200)
+                .body("source", is(src)).body("trigger.topic", is("orders.api"))
+                .body("trigger.headerMatch.X-Shopify-Topic", is("orders/create")).body("managedBy", is("api"));
+        given().header("Authorization", "Bearer " + KEY).get("/api/v1/workflows").then().statusCode(200)
+                .body("id", hasItem("api-contact")).body("[0].source", nullValue());
+
+        // every replica learns it from the definitions topic
+        List<WorkflowDefinition> published = definitions("api-contact");
+        assertThat(published).extracting(WorkflowDefinition::version).contains(1L, 2L);
+        assertThat(published.getLast().source()).isEqualTo(src);
+
+        // another workspace neither sees nor may take it
+        given().header("Authorization", "Bearer " + OTHER_KEY).get("/api/v1/workflows/api-contact").then().statusCode(404)
+                .contentType("application/problem+json");
+        given().header("Authorization", "Bearer " + OTHER_KEY).get("/api/v1/workflows").then().statusCode(200)
+                .body("id", not(hasItem("api-contact")));
+        Fixtures.deploy(OTHER_KEY, "api-contact", src, "orders.api", null).statusCode(409);
+
+        given().header("Authorization", "Bearer " + KEY).delete("/api/v1/workflows/api-contact").then().statusCode(204);
+        given().header("Authorization", "Bearer " + KEY).get("/api/v1/workflows/api-contact").then().statusCode(404);
+        await().atMost(Duration.ofSeconds(10)).until(() -> definitions("api-contact").size() >= 3 || tombstoned("api-contact"));
+    }
+
+    @Test
+    void sourcesThatBreakTheContractAreRejectedWithAReason() {
+        Fixtures.deploy(KEY, "bad-syntax", "export class Workflow { async start( {", "orders.api", null).statusCode(422)
+                .contentType("application/problem+json").body("status", is(422)).body("detail", containsString("does not compile"));
+        Fixtures.deploy(KEY, "no-class", "export const x = 1;", "orders.api", null).statusCode(422)
+                .body("detail", containsString("class named Workflow"));
+        Fixtures.deploy(KEY, "no-start", "export class Workflow { run() {} }", "orders.api", null).statusCode(422)
+                .body("detail", containsString("no start method"));
+        Fixtures.deploy(KEY, "platform-topic", "export class Workflow { async start() {} }", "jsw.connections.tokens", null)
+                .statusCode(400).body("detail", containsString("platform topic"));
+        Fixtures.deploy(KEY, "Bad_Id", "export class Workflow { async start() {} }", "orders.api", null).statusCode(400)
+                .body("title", is("Invalid workflow id"));
+        Fixtures.deploy(KEY, "bad-policy", "export class Workflow { async start() {} }", "orders.api", "\"retryPolicy\":{\"maxAttempts\":0}")
+                .statusCode(400).body("detail", containsString("maxAttempts must be at least 1"));
+        Fixtures.deploy(KEY, "bad-timeout", "export class Workflow { async start() {} }", "orders.api", "\"timeout\":\"forever\"")
+                .statusCode(400).body("detail", containsString("ISO-8601"));
+        given().header("Authorization", "Bearer " + KEY).contentType("application/json").body("{\"source\":\"x\"}")
+                .put("/api/v1/workflows/no-trigger").then().statusCode(400).body("detail", containsString("'trigger' is required"));
+    }
+
+    @Test
+    void apiKeysAreRequired() {
+        given().get("/api/v1/workflows").then().statusCode(401).contentType("application/problem+json")
+                .body("title", is("Missing API key"));
+        given().header("Authorization", "Bearer wrong").get("/api/v1/workflows").then().statusCode(401)
+                .body("title", is("Invalid API key")).body("detail", not(containsString("wrong")));
+    }
+
+    @Test
+    void readyWhenTheViewsCaughtUp() {
+        given().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
+                .body("checks[0].data.tokensCaughtUp", is(true)).body("checks[0].data.definitionsCaughtUp", is(true)));
+    }
+
+    static List<ConsumerRecord<String, String>> records() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition tp = new TopicPartition(Topics.WORKFLOW_DEFINITIONS, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            List<ConsumerRecord<String, String>> all = new java.util.ArrayList<>();
+            while (c.position(tp) < end) {
+                c.poll(Duration.ofMillis(200)).forEach(all::add);
+            }
+            return all;
+        }
+    }
+
+    static List<WorkflowDefinition> definitions(String id) {
+        return records().stream().filter(r -> id.equals(r.key()) && r.value() != null)
+                .map(r -> ContractsJson.read(r.value(), WorkflowDefinition.class)).toList();
+    }
+
+    static boolean tombstoned(String id) {
+        List<ConsumerRecord<String, String>> rs = records().stream().filter(r -> id.equals(r.key())).toList();
+        return !rs.isEmpty() && rs.getLast().value() == null;
+    }
+}
