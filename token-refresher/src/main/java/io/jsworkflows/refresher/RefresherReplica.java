@@ -1,6 +1,7 @@
 package io.jsworkflows.refresher;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.jsworkflows.contracts.crypto.TokenCipher;
 import io.jsworkflows.refresher.config.RefresherConfig;
@@ -23,6 +24,7 @@ public final class RefresherReplica implements AutoCloseable {
     private final TokenEndpointClient client;
     private final RefresherNode node;
     private final GrantsOwner owner;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public RefresherReplica(String name, RefresherConfig config, Map<String, Object> kafka, Vertx vertx, MeterRegistry registry) {
         this(name, config, kafka, vertx, registry, null);
@@ -82,6 +84,9 @@ public final class RefresherReplica implements AutoCloseable {
     /** Leaves the group first (finishing and publishing in-flight refreshes of its partitions), then stops. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         owner.close();
         node.close();
         client.close();

@@ -24,6 +24,7 @@ import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.refresher.support.Grants;
 import io.jsworkflows.refresher.support.PlatformTopicsResource;
 import io.jsworkflows.refresher.support.TopicRecorder;
+import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.SharedKafka;
 import io.quarkus.test.common.WithTestResource;
@@ -33,6 +34,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PlatformTopicsResource.class)
+@WithTestResource(HubSpotEmulatorTestResource.class)
 class GrantLifecycleTest {
 
     static Grants grants;
