@@ -347,11 +347,13 @@ public final class StackRunner {
     }
 
     /** The environment of each service: the same names docker-compose.yml and the Kubernetes manifests use. */
-    Map<String, String> serviceEnv(String module, Map<String, String> keys) {
+    public Map<String, String> serviceEnv(String module, Map<String, String> keys) {
         String emulator = "http://localhost:" + StackSettings.EMULATOR_PORT;
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", s.kafkaBootstrap());
         env.put("QUARKUS_LOG_CONSOLE_COLOR", "false");
+        if (!module.equals("hubspot-emulator")) {
+            env.put("KAFKA_BOOTSTRAP_SERVERS", s.kafkaBootstrap());
+        }
         switch (module) {
             case "hubspot-emulator" -> {
                 // no extra settings: the default app (jsw-local-client) and portals are what the demo uses
@@ -372,7 +374,8 @@ public final class StackRunner {
                 env.put("JSW_CRYPTO_TOKEN_KEYS", keys.get(LocalKeys.TOKEN_KEYS));
             }
             case "workflow-executor" -> {
-                env.putAll(hubspot(emulator));
+                // it never talks OAuth: only the API base that https://api.hubapi.com is mapped to
+                env.put("JSW_HUBSPOT_API_URL", emulator);
                 env.put("JSW_CRYPTO_TOKEN_KEYS", keys.get(LocalKeys.TOKEN_KEYS));
                 env.put("JSW_CONNECTIONS_URL", "http://localhost:" + StackSettings.CONNECTIONS_PORT);
                 // workflows call https://api.hubapi.com, which the executor maps to the emulator on loopback
