@@ -63,7 +63,8 @@ public final class PublishCommand implements Callable<Integer> {
         for (String h : raw) {
             int eq = h.indexOf('=');
             int colon = h.indexOf(':');
-            int at = eq > 0 ? eq : colon;
+            // header names contain neither '=' nor ':', so the first of them separates (values may contain both)
+            int at = eq > 0 && (colon <= 0 || eq < colon) ? eq : colon;
             if (at <= 0) {
                 throw new StackException("header '" + h + "' is not Name=Value");
             }

@@ -1,0 +1,60 @@
+package io.jsworkflows.localstack.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.jsworkflows.contracts.crypto.TokenCipher;
+
+class StackSettingsTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void defaultsStartOurOwnKafkaAndPostgres() {
+        StackSettings s = StackSettings.fromEnv(Map.of("JSW_ROOT", tmp.toString()));
+        assertThat(s.stateDir()).isEqualTo(tmp.resolve(".jsw"));
+        assertThat(s.kafkaBootstrap()).isEqualTo("127.0.0.1:9092");
+        assertThat(s.dbUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:55432/jsw");
+        assertThat(s.externalKafka()).isNull();
+    }
+
+    @Test
+    void envVarsPointAtExistingServers() {
+        StackSettings s = StackSettings.fromEnv(Map.of("JSW_ROOT", tmp.toString(), "JSW_KAFKA_BOOTSTRAP", "kafka:9092",
+                "JSW_DB_URL", "jdbc:postgresql://db:5432/x", "JSW_STATE_DIR", tmp.resolve("st").toString()));
+        assertThat(s.kafkaBootstrap()).isEqualTo("kafka:9092");
+        assertThat(s.dbUrl()).isEqualTo("jdbc:postgresql://db:5432/x");
+        assertThat(s.pidFile()).isEqualTo(tmp.resolve("st/jsw.pid"));
+        assertThatThrownBy(() -> StackSettings.fromEnv(Map.of("JSW_KAFKA_PORT", "ninety"))).hasMessageContaining("JSW_KAFKA_PORT");
+    }
+
+    @Test
+    void keysAreGeneratedOnceValidAndPrivate() throws Exception {
+        StackSettings s = StackSettings.fromEnv(Map.of("JSW_ROOT", tmp.toString()));
+        Map<String, String> first = LocalKeys.loadOrCreate(s);
+        Map<String, String> again = LocalKeys.loadOrCreate(s);
+        assertThat(again).isEqualTo(first);
+        TokenCipher grant = TokenCipher.fromConfig(first.get(LocalKeys.GRANT_KEYS), "grant");
+        assertThat(grant.open(grant.seal("secret", "c1"), "c1")).isEqualTo("secret");
+        assertThat(first.get(LocalKeys.TOKEN_KEYS)).isNotEqualTo(first.get(LocalKeys.GRANT_KEYS));
+        assertThat(LocalKeys.adminKey(s)).startsWith("jsw_admin_").hasSizeGreaterThan(30);
+        assertThat(Files.getPosixFilePermissions(s.keysFile()).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(Files.readString(s.keysFile())).doesNotContain("'");
+    }
+
+    @Test
+    void aTakenPortIsNoticed() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            assertThat(StackRunner.isFree(taken.getLocalPort())).isFalse();
+        }
+    }
+}
