@@ -19,6 +19,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.jsworkflows.connections.persistence.Workspace;
 import io.jsworkflows.connections.service.ApiProblem;
@@ -67,11 +69,13 @@ public class ApiResource {
     private final WorkspaceService workspaces;
     private final ConnectionService connections;
     private final Auth auth;
+    private final ObjectMapper mapper;
 
-    public ApiResource(WorkspaceService workspaces, ConnectionService connections, Auth auth) {
+    public ApiResource(WorkspaceService workspaces, ConnectionService connections, Auth auth, ObjectMapper mapper) {
         this.workspaces = workspaces;
         this.connections = connections;
         this.auth = auth;
+        this.mapper = mapper;
     }
 
     @POST
@@ -132,13 +136,26 @@ public class ApiResource {
         return connections.get(auth.workspace(headers).id, handle);
     }
 
-    /** Body optional: {"resources":[...]} changes the selection; without it the previous selection is asked again. */
+    /**
+     * Body optional: {"resources":[...]} changes the selection; without it (whatever the content type, since clients
+     * often send an empty form) the previous selection is asked again.
+     */
     @POST
     @Path("/connections/{handle}/reconnect")
-    public Issued reconnect(@PathParam("handle") String handle, ConnectRequest body, @Context HttpHeaders headers,
-            @Context UriInfo uri) {
+    @Consumes(MediaType.WILDCARD)
+    public Issued reconnect(@PathParam("handle") String handle, String body, @Context HttpHeaders headers, @Context UriInfo uri) {
         Workspace w = auth.workspace(headers);
-        return Issued.of(connections.reconnect(w.id, handle, body == null ? null : body.resources(), baseUrl(uri)));
+        List<ScopeCatalog.Selection> selection = null;
+        if (body != null && !body.isBlank()) {
+            try {
+                ConnectRequest req = mapper.readValue(body, ConnectRequest.class);
+                selection = req == null ? null : req.resources();
+            } catch (JsonProcessingException e) {
+                throw ApiProblem.badRequest("invalid-body", "Invalid body", "The body must be empty or JSON such as "
+                        + "{\"resources\":[{\"resource\":\"contacts\",\"operation\":\"read\"}]}.");
+            }
+        }
+        return Issued.of(connections.reconnect(w.id, handle, selection, baseUrl(uri)));
     }
 
     @DELETE

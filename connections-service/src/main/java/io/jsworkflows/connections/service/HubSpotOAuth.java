@@ -30,6 +30,7 @@ public class HubSpotOAuth {
     private static final Pattern STATUS = Pattern.compile("\\b([45]\\d\\d)\\b");
     private static final Pattern HUBSPOT_CODE = Pattern.compile("\\b(BAD_AUTH_CODE|EXPIRED_AUTH_CODE|BAD_CLIENT_ID|BAD_REDIRECT_URI"
             + "|BAD_GRANT_TYPE|BAD_REFRESH_TOKEN|invalid_grant|invalid_client|invalid_request|unauthorized_client)\\b");
+    private static final Pattern CATEGORY = Pattern.compile("\"category\"\\s*:\\s*\"([A-Z_]{3,40})\"");
     private static final Set<String> CLIENT_PROBLEMS = Set.of("BAD_CLIENT_ID", "invalid_client", "unauthorized_client");
 
     /** Tokens of a fresh grant. Never logged or rendered. */
@@ -42,13 +43,26 @@ public class HubSpotOAuth {
 
     /** A failed HubSpot call, described without secrets. */
     public static final class HubSpotFailure extends RuntimeException {
+        /** Whose fault: the user's code (a 4xx for the request), the platform's client setup, or HubSpot being down. */
+        public enum Kind { CODE_REFUSED, CLIENT_REJECTED, UNAVAILABLE }
+
         private final Integer httpStatus;
         private final String hubspotCode;
+        private final Kind kind;
 
         HubSpotFailure(String message, Integer httpStatus, String hubspotCode) {
+            this(message, httpStatus, hubspotCode, Kind.UNAVAILABLE);
+        }
+
+        HubSpotFailure(String message, Integer httpStatus, String hubspotCode, Kind kind) {
             super(message, null, false, false);
             this.httpStatus = httpStatus;
             this.hubspotCode = hubspotCode;
+            this.kind = kind;
+        }
+
+        public Kind kind() {
+            return kind;
         }
 
         public Optional<Integer> httpStatus() {
@@ -78,22 +92,29 @@ public class HubSpotOAuth {
         } catch (RuntimeException e) {
             String text = String.valueOf(e.getMessage());
             Integer status = match(STATUS, text).map(Integer::valueOf).orElse(null);
+            // quarkus-oidc-client puts only the provider's error body in the message; read HubSpot's code from it
             String hubspotCode = match(HUBSPOT_CODE, text).orElse(null);
+            String category = match(CATEGORY, text).orElse(null);
             LOG.warnf("HubSpot token endpoint refused a code exchange: %s, status %s, code %s",
                     e.getClass().getSimpleName(), status, hubspotCode);
             String message;
+            HubSpotFailure.Kind kind;
             if (hubspotCode != null && CLIENT_PROBLEMS.contains(hubspotCode)) {
+                kind = HubSpotFailure.Kind.CLIENT_REJECTED;
                 message = "HubSpot rejected this platform's OAuth client (" + hubspotCode + "): the operator must check "
                         + "jsw.hubspot.client-id and jsw.hubspot.client-secret. Nothing was stored.";
             } else if (hubspotCode != null || (status != null && status < 500)) {
+                kind = HubSpotFailure.Kind.CODE_REFUSED;
                 message = "HubSpot's token endpoint refused the authorization code" + (hubspotCode != null ? " (" + hubspotCode + ")" : "")
                         + (status != null ? ", HTTP " + status : "") + ". The code may have expired or been used already; "
                         + "nothing was stored. Start again with Reconnect.";
             } else {
-                message = "HubSpot's token endpoint failed or could not be reached" + (status != null ? " (HTTP " + status + ")" : "")
+                kind = HubSpotFailure.Kind.UNAVAILABLE;
+                message = "HubSpot's token endpoint failed or could not be reached"
+                        + (status != null ? " (HTTP " + status + ")" : category != null ? " (" + category + ")" : "")
                         + ". Nothing was stored; try again with Reconnect in a moment.";
             }
-            throw new HubSpotFailure(message, status, hubspotCode);
+            throw new HubSpotFailure(message, status, hubspotCode, kind);
         }
         if (t == null || t.getAccessToken() == null || t.getRefreshToken() == null) {
             throw new HubSpotFailure("HubSpot's token endpoint answered without an access token and a refresh token. "

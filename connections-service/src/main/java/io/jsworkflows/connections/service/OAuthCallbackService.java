@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -83,7 +84,10 @@ public class OAuthCallbackService {
             info = hubspot.metadata(tokens.accessToken());
         } catch (HubSpotOAuth.HubSpotFailure f) {
             fail(attempt, f.getMessage());
-            throw new ApiProblem(502, "token-exchange-failed", "HubSpot token exchange failed", f.getMessage());
+            // HubSpot refusing this code is a bad request; HubSpot failing (5xx, unreachable) or refusing our client is a bad gateway
+            throw f.kind() == HubSpotOAuth.HubSpotFailure.Kind.CODE_REFUSED
+                    ? new ApiProblem(400, "code-rejected", "HubSpot refused the authorization code", f.getMessage())
+                    : new ApiProblem(502, "token-exchange-failed", "HubSpot token exchange failed", f.getMessage());
         }
         return QuarkusTransaction.requiringNew().call(() -> activate(attempt, tokens, info));
     }
@@ -126,7 +130,7 @@ public class OAuthCallbackService {
         Instant now = Instant.now();
         Instant expiresAt = tokens.expiresAt() != null ? tokens.expiresAt()
                 : now.plusSeconds(info.expiresIn() == null ? 1800 : info.expiresIn());
-        List<String> granted = info.scopes() == null ? a.scopes() : List.copyOf(info.scopes());
+        List<String> granted = info.scopes() == null ? a.scopes() : List.copyOf(new TreeSet<>(info.scopes()));
         List<String> missing = new ArrayList<>(a.scopes());
         missing.removeAll(granted);
         c.grantVersion = c.grantVersion + 1;
