@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,8 +14,10 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 
+import io.jsworkflows.contracts.CloudEventTypes;
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.DeadLetter;
+import io.jsworkflows.contracts.events.RetryRecord;
 import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.localstack.client.EventFormat;
 import io.jsworkflows.localstack.client.KafkaTools;
@@ -34,8 +37,9 @@ public final class DlqCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "replay", description = {"Publish dead-lettered records again to their original topic (key, value and headers as "
-            + "they were, plus jsw-replay-of), so the workflow runs once more.",
+    @Command(name = "replay", description = {"Run dead-lettered records again: each becomes a retry (jsw.runs.retry) of its own workflow "
+            + "with a fresh attempt budget, the original record and headers unchanged. Other workflows on the same topic do not "
+            + "run again, and the executor's duplicate filter does not drop it.",
         "Each dead letter is replayed once: the position is kept in consumer group " + REPLAY_GROUP + "; --all starts over."})
     static final class Replay implements Callable<Integer> {
 
@@ -74,16 +78,18 @@ public final class DlqCommand implements Runnable {
                             continue;
                         }
                         DeadLetter d = ContractsJson.read(r.value(), DeadLetter.class);
-                        if (d.original() == null || (workflow != null && !workflow.equals(d.workflowId()))) {
+                        if (d.original() == null || d.workflowId() == null || (workflow != null && !workflow.equals(d.workflowId()))) {
+                            // no workflow: the record itself was unusable (not JSON, too big); a replay would fail the same way
                             skipped++;
                             continue;
                         }
                         System.out.println((dryRun ? "would replay " : "replaying ") + EventFormat.deadLetter(r.value()));
                         if (!dryRun) {
-                            Map<String, String> headers = new HashMap<>(d.original().headers());
-                            headers.put("jsw-replay-of", String.valueOf(d.runId()));
-                            headers.put("jsw-replayed-at", Instant.now().toString());
-                            Records.publish(p, d.original().topic(), d.original().key(), d.original().value(), headers);
+                            RetryRecord retry = new RetryRecord(RetryRecord.SCHEMA_VERSION, UUID.randomUUID().toString(), d.workflowId(),
+                                    d.workflowVersion() == null ? 0 : d.workflowVersion(), d.idempotencyKey(), 1, Instant.now(),
+                                    d.original(), List.of());
+                            Records.publish(p, Topics.RUN_RETRY, RetryRecord.key(d.workflowId(), d.idempotencyKey()),
+                                    ContractsJson.write(retry), cloudEventHeaders());
                         }
                         replayed++;
                     }
@@ -95,6 +101,17 @@ public final class DlqCommand implements Runnable {
             System.out.println("jsw: " + (dryRun ? "would replay " : "replayed ") + replayed + " dead letter(s)"
                     + (skipped > 0 ? ", skipped " + skipped : ""));
             return 0;
+        }
+
+        private static Map<String, String> cloudEventHeaders() {
+            Map<String, String> h = new HashMap<>();
+            h.put("ce_specversion", CloudEventTypes.SPEC_VERSION);
+            h.put("ce_id", UUID.randomUUID().toString());
+            h.put("ce_type", CloudEventTypes.RETRY_RECORD);
+            h.put("ce_source", "/jsworkflows/jsw-cli");
+            h.put("ce_time", Instant.now().toString());
+            h.put("content-type", "application/json");
+            return h;
         }
 
         private static boolean caughtUp(KafkaConsumer<String, String> c, List<TopicPartition> tps, Map<TopicPartition, Long> end) {
