@@ -1,7 +1,10 @@
 package io.jsworkflows.refresher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +22,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.jsworkflows.contracts.events.ConnectionEvent;
+import io.jsworkflows.contracts.crypto.TokenCipher;
 import io.jsworkflows.contracts.events.ConnectionStatus;
+import io.jsworkflows.contracts.events.GrantState;
 import io.jsworkflows.contracts.events.TokenState;
 import io.jsworkflows.refresher.config.RefresherConfig;
 import io.jsworkflows.refresher.service.RefresherStats;
@@ -192,6 +197,31 @@ class FailureHandlingTest {
         }
         // the application's own replica, with the right credentials, keeps the connection fresh and its check UP
         assertThat(lifecycle.replica().node().configurationAlarm()).isNull();
+    }
+
+    @Test
+    void refreshTokenTheGrantKeysCannotOpenTurnsTheConfigurationCheckDown() throws Exception {
+        // sealed with a grant key this service does not have (e.g. an old key dropped from the ring too early)
+        TokenCipher foreign = TokenCipher.fromConfig(TokenCipher.generateKey("retired"), "foreign grant key");
+        Fixture.Conn bad = fx.connect(1, i -> Duration.ofSeconds(30)).getFirst();
+        conns.add(bad);
+        GrantState g = fx.grants.grant(bad.id(), 2, bad.tokens().refreshToken(), bad.tokens().accessToken(), Instant.now().plusSeconds(10));
+        fx.grants.publish(new GrantState(g.schemaVersion(), g.connectionId(), g.workspaceId(), g.handle(), g.status(), g.scopes(),
+                g.hubId(), g.hubDomain(), foreign.seal(bad.tokens().refreshToken(), bad.id()), g.sealedAccessToken(), g.expiresAt(),
+                g.grantVersion(), g.updatedAt()));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get("/q/health/well").then().statusCode(503)
+                .body("checks.find { it.name == 'token-endpoint-configuration' }.status", is("DOWN"))
+                .body("checks.find { it.name == 'token-endpoint-configuration' }.data.alarm", containsString("jsw.crypto.grant-keys")));
+        given().get("/q/metrics").then().body(containsString("jsw_refresher_configuration_alarm 1.0"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> fx.events(bad.id()).stream()
+                .anyMatch(e -> e.type() == ConnectionEvent.Type.CONFIGURATION_ALARM));
+        given().get("/q/health/live").then().statusCode(200); // a restart would not help: liveness stays UP
+
+        // the operator fixes it (here: the connection is deleted); the next successful refresh clears the alarm
+        fx.grants.delete(bad.id());
+        Fixture.Conn good = fx.connect(1, i -> Duration.ofSeconds(10)).getFirst();
+        conns.add(good);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get("/q/health/well").then().statusCode(200));
     }
 
     /** The request channel reads from the latest offset: wait until its consumer has partitions. */

@@ -112,12 +112,13 @@ public final class GrantsOwner implements ConsumerRebalanceListener, AutoCloseab
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        joined = true;
         if (partitions.isEmpty()) {
+            joined = true;
             return;
         }
         long t0 = System.nanoTime();
         for (TopicPartition tp : partitions) {
+            catchingUp.put(tp, Long.MAX_VALUE); // not ready while the tokens are read; the real end offset follows
             assigned.add(tp.partition());
             node.partitionAssigned(tp.partition());
         }
@@ -127,11 +128,13 @@ public final class GrantsOwner implements ConsumerRebalanceListener, AutoCloseab
         for (TopicPartition tp : partitions) {
             long end = ends.getOrDefault(tp, 0L);
             if (end <= 0) {
+                catchingUp.remove(tp);
                 node.partitionCaughtUp(tp.partition());
             } else {
                 catchingUp.put(tp, end);
             }
         }
+        joined = true;
         LOG.infof("assigned grants partitions %s: %d token records read in %d ms", partitionNumbers(partitions), tokens,
                 (System.nanoTime() - t0) / 1_000_000);
     }

@@ -193,7 +193,10 @@ public final class RefresherNode implements AutoCloseable {
 
     // ---------------------------------------------------------------- refresh requests
 
-    /** Refresh now, unless one succeeded within the recent window or a refresh is already coming. */
+    /**
+     * Refresh now, unless one succeeded within the recent window, a refresh is already coming, or the requester simply
+     * has not seen the newer token that is already published (a known version of 0 means "unknown").
+     */
     public boolean onRefreshRequest(RefreshRequest request) {
         ConnectionEntry e = entries.get(request.connectionId());
         if (e == null) {
@@ -215,6 +218,9 @@ public final class RefresherNode implements AutoCloseable {
                 ignored = "not refreshable";
             } else if (now - e.lastSuccessAt < settings.recentRefreshWindow().toMillis()) {
                 ignored = "refreshed recently";
+            } else if (request.knownTokenVersion() > 0 && request.knownTokenVersion() < e.token.tokenVersion()
+                    && e.token.status().usable() && e.dueAt > now) {
+                ignored = "the requester holds an older token than the one already published";
             } else if (e.inFlight) {
                 ignored = "a refresh is in flight";
             } else if (e.transientFailures > 0 || e.misconfigured) {

@@ -73,13 +73,13 @@ public final class RefreshBenchmark {
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 262144, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
                 new StringSerializer(), new StringSerializer())) {
 
-            // ---- phase 1: burst throughput (test-like schedule: everything is inside the lead window at once)
-            RefresherConfig burstConfig = config(emulator, "bench-burst", Duration.ofSeconds(60), Duration.ofSeconds(1), inFlight);
+            // ---- phase 1: burst throughput: every token is inside the 10-minute lead window at once (due now, expiring in 9 min)
+            RefresherConfig burstConfig = config(emulator, "bench-burst", Duration.ofMinutes(10), Duration.ofSeconds(1), inFlight);
             try (RefresherReplica replica = new RefresherReplica("bench-burst", burstConfig, kafka, vertx, new SimpleMeterRegistry()).start()) {
                 awaitReady(replica);
                 RefresherStats stats = replica.node().stats();
                 List<String> ids = new ArrayList<>();
-                Instant expires = Instant.now().plusSeconds(50);
+                Instant expires = Instant.now().plus(Duration.ofMinutes(9));
                 for (int i = 0; i < burst; i++) {
                     String id = "burst-" + i;
                     ids.add(id);

@@ -188,6 +188,17 @@ class RefresherNodeTest {
     }
 
     @Test
+    void refreshRequestFromAReaderBehindTheLatestTokenIsIgnored() {
+        node(Duration.ofSeconds(2));
+        node.applyGrant(0, "c1", grant("c1", 1, Instant.now().plusSeconds(60)));
+        node.applyGrant(0, "c1", grant("c1", 2, Instant.now().plusSeconds(60))); // reconnect: token v2
+        assertThat(published.tokens("c1")).hasSize(2);
+        assertThat(node.onRefreshRequest(request("c1", 1))).as("v2 is already published").isFalse();
+        assertThat(node.onRefreshRequest(request("c1", 0))).as("version unknown: refresh").isTrue();
+        await().atMost(Duration.ofSeconds(3)).until(() -> published.tokens("c1").size() == 3);
+    }
+
+    @Test
     void revocationWaitsForInFlightRefreshesAndDropsThePartition() {
         Queue<CompletableFuture<RefreshOutcome>> pending = new ConcurrentLinkedQueue<>();
         script = rt -> {
