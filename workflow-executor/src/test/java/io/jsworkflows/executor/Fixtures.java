@@ -132,6 +132,24 @@ final class Fixtures {
         }
     }
 
+    /** Publishes without waiting for each acknowledgement, then flushes: a burst. */
+    static void sendBurst(String topic, List<String[]> keyValues, java.util.function.IntFunction<Map<String, String>> headers) {
+        List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+        for (int i = 0; i < keyValues.size(); i++) {
+            RecordHeaders h = new RecordHeaders();
+            headers.apply(i).forEach((k, v) -> h.add(k, v.getBytes(StandardCharsets.UTF_8)));
+            acks.add(producer.send(new ProducerRecord<>(topic, null, keyValues.get(i)[0], keyValues.get(i)[1], h)));
+        }
+        producer.flush();
+        for (var a : acks) {
+            try {
+                a.get();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** The sample Shopify order with its own number and customer email. */
     static String order(int number, String email) {
         try {

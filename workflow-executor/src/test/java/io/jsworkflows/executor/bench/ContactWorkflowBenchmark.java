@@ -1,0 +1,172 @@
+package io.jsworkflows.executor.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.jsworkflows.contracts.events.ConnectionStatus;
+import io.jsworkflows.contracts.events.TokenState;
+import io.jsworkflows.executor.config.ExecutorConfig;
+import io.jsworkflows.executor.messaging.KafkaClients;
+import io.jsworkflows.executor.runtime.GraalWorkflowRuntime;
+import io.jsworkflows.executor.runtime.RunHost;
+import io.jsworkflows.executor.runtime.RunRequest;
+import io.jsworkflows.executor.runtime.RunResult;
+import io.jsworkflows.executor.runtime.RuntimeLimits;
+import io.jsworkflows.executor.service.FetchGateway;
+import io.jsworkflows.executor.service.TokenView;
+import io.jsworkflows.testsupport.HubSpotEmulator;
+import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
+import io.jsworkflows.contracts.crypto.TokenCipher;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/**
+ * Throughput and latency of the contact workflow (examples/workflows/contact-from-order.js, unmodified) in the
+ * executor's runtime: pooled GraalJS contexts, the real token view, the real fetch gateway (egress guard, HubSpot
+ * origin mapping, portal budget), against the HubSpot emulator at 0 ms latency with its rate limit off. Kafka is left
+ * out: this measures the run path, not the trigger topic. Run it with {@code workflow-executor/bench/run-benchmark.sh}.
+ *
+ * <p>Arguments: {@code threads=1,2,4 warmup=PT10S measure=PT20S}.
+ */
+public final class ContactWorkflowBenchmark {
+
+    static final String KEYS = "bench:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new java.util.HashMap<>(Map.of("threads", "1,2,4", "warmup", "PT10S", "measure", "PT20S"));
+        for (String arg : args) {
+            String[] kv = arg.split("=", 2);
+            a.put(kv[0], kv[1]);
+        }
+        Path root = Path.of(System.getProperty("jsw.root.dir", "..")).toAbsolutePath().normalize();
+        String base = HubSpotEmulatorTestResource.baseUrl();
+        HubSpotEmulator emulator = HubSpotEmulator.at(base);
+        emulator.setRateLimit(0, Duration.ofSeconds(10)); // 0 = off: measure the runtime, not HubSpot's budget
+        HubSpotEmulator.Tokens tokens = emulator.issueTokens(HubSpotEmulator.PORTAL_ID, List.of("crm.objects.contacts.read",
+                "crm.objects.contacts.write"));
+
+        SmallRyeConfig cfg = new SmallRyeConfigBuilder().withMapping(ExecutorConfig.class)
+                .withDefaultValue("jsw.crypto.token-keys", KEYS)
+                .withDefaultValue("jsw.hubspot.api-url", base)
+                .withDefaultValue("jsw.executor.rate-limit.max", "1000000")
+                .build();
+        ExecutorConfig config = cfg.getConfigMapping(ExecutorConfig.class);
+        KafkaClients kafka = new KafkaClients(Map.of("bootstrap.servers", "127.0.0.1:1")); // refresh requests are never needed here
+        TokenView view = new TokenView(config, kafka);
+        view.apply("bench-conn", new TokenState(1, "bench-conn", "bench", "my-hubspot", tokens.hubId(), tokens.scopes(),
+                ConnectionStatus.ACTIVE, TokenCipher.fromConfig(KEYS, "bench").seal(tokens.accessToken(), "bench-conn"),
+                Instant.now().plusSeconds(tokens.expiresIn()), 1, 1, Instant.now(), null));
+        view.markReady();
+        FetchGateway gateway = new FetchGateway(config, view, new SimpleMeterRegistry());
+        String source = Files.readString(root.resolve("examples/workflows/contact-from-order.js"));
+        String order = Files.readString(root.resolve("examples/shopify/order-created.json"));
+        Duration warmup = Duration.parse(a.get("warmup"));
+        Duration measure = Duration.parse(a.get("measure"));
+
+        System.out.printf("contact workflow benchmark: emulator %s (0 ms latency, rate limit off), Java %s, %d cores%n", base,
+                Runtime.version(), Runtime.getRuntime().availableProcessors());
+        try (GraalWorkflowRuntime runtime = new GraalWorkflowRuntime(RuntimeLimits.DEFAULTS)) {
+            AtomicLong seq = new AtomicLong();
+            for (String t : a.get("threads").split(",")) {
+                int threads = Integer.parseInt(t.trim());
+                run(runtime, view, gateway, source, order, seq, threads, warmup, false);
+                run(runtime, view, gateway, source, order, seq, threads, measure, true);
+            }
+        }
+        System.exit(0);
+    }
+
+    static void run(GraalWorkflowRuntime runtime, TokenView view, FetchGateway gateway, String source, String order, AtomicLong seq,
+            int threads, Duration duration, boolean report) throws InterruptedException {
+        ConcurrentLinkedQueue<long[]> runs = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Long> tokenLookups = new ConcurrentLinkedQueue<>();
+        AtomicLong failures = new AtomicLong();
+        String[] lastError = new String[1];
+        long end = System.nanoTime() + duration.toNanos();
+        CountDownLatch done = new CountDownLatch(threads);
+        for (int i = 0; i < threads; i++) {
+            Thread.ofPlatform().name("bench-" + i).start(() -> {
+                while (System.nanoTime() < end) {
+                    String email = "bench-" + seq.incrementAndGet() + "@example.com";
+                    String data = order.replace("ada.lovelace@example.com", email);
+                    long t0 = System.nanoTime();
+                    RunResult r = runtime.run(new RunRequest("contact-from-order", 1, source, data, Map.of("X-Shopify-Topic", "orders/create"),
+                            Duration.ofSeconds(30)), host(view, gateway, tokenLookups));
+                    long t1 = System.nanoTime();
+                    if (r.succeeded()) {
+                        runs.add(new long[] { t1 - t0 });
+                    } else {
+                        failures.incrementAndGet();
+                        lastError[0] = r.error();
+                    }
+                }
+                done.countDown();
+            });
+        }
+        done.await();
+        if (!report) {
+            return;
+        }
+        long[] lat = runs.stream().mapToLong(x -> x[0]).sorted().toArray();
+        long[] tok = tokenLookups.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf("threads=%d  runs=%d  failures=%d  runs/s=%.0f  latency ms p50=%.2f p90=%.2f p99=%.2f max=%.2f  "
+                + "getOAuthToken us p50=%.1f p99=%.1f%n", threads, lat.length, failures.get(), lat.length / (duration.toMillis() / 1000.0),
+                pct(lat, 50) / 1e6, pct(lat, 90) / 1e6, pct(lat, 99) / 1e6, lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6,
+                pct(tok, 50) / 1e3, pct(tok, 99) / 1e3);
+        if (lastError[0] != null) {
+            System.out.println("  last failure: " + lastError[0]);
+        }
+    }
+
+    static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    static RunHost host(TokenView view, FetchGateway gateway, ConcurrentLinkedQueue<Long> tokenLookups) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        FetchGateway.CallSink sink = new FetchGateway.CallSink() {
+            @Override
+            public void call(String method, String host, String path, int status, long millis) {
+            }
+
+            @Override
+            public void transientFailure(String category) {
+            }
+
+            @Override
+            public Duration remaining() {
+                return Duration.ofNanos(deadline - System.nanoTime());
+            }
+        };
+        return new RunHost() {
+            @Override
+            public CompletableFuture<TokenResult> getOAuthToken(String handle) {
+                long t0 = System.nanoTime();
+                return view.lookup("bench", handle, Duration.ofSeconds(30)).thenApply(l -> {
+                    tokenLookups.add(System.nanoTime() - t0);
+                    return l.token() != null ? TokenResult.ok(l.token()) : TokenResult.error(l.error());
+                });
+            }
+
+            @Override
+            public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
+                return gateway.fetch(request, sink);
+            }
+        };
+    }
+
+    private ContactWorkflowBenchmark() {
+    }
+}
