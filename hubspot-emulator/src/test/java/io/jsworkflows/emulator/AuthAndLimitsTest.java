@@ -28,7 +28,11 @@ class AuthAndLimitsTest extends EmulatorTestBase {
                 .body("status", equalTo("error"), "category", equalTo("INVALID_AUTHENTICATION"),
                         "message", startsWith("Authentication credentials not found. This API supports OAuth 2.0 authentication"),
                         "correlationId", notNullValue());
-        as("garbage").post("/crm/v3/objects/contacts/search").then().statusCode(401).body("category", equalTo("INVALID_AUTHENTICATION"));
+        var r = as("garbage").post("/crm/v3/objects/contacts/search").then().statusCode(401)
+                .body("category", equalTo("INVALID_AUTHENTICATION")).extract();
+        org.assertj.core.api.Assertions.assertThat(r.header("x-hubspot-correlation-id")).isEqualTo(r.path("correlationId"));
+        var conflict = create(token(), "contacts", Map.of("firstname", "x", "nope", "y")).statusCode(400).extract();
+        org.assertj.core.api.Assertions.assertThat(conflict.header("x-hubspot-correlation-id")).isEqualTo(conflict.path("correlationId"));
         given().header("Authorization", "Basic abc").get("/crm/v3/pipelines/deals").then().statusCode(401);
     }
 

@@ -251,6 +251,32 @@ class CrmObjectsTest extends EmulatorTestBase {
     }
 
     @Test
+    void batchPartialFailuresUpdateAndArchive() {
+        String t = token();
+        createId(t, "contacts", Map.of("email", "taken@example.com"));
+        as(t).body(Map.of("inputs", List.of(
+                Map.of("properties", Map.of("email", "fresh@example.com"), "objectWriteTraceId", "t1"),
+                Map.of("properties", Map.of("email", "taken@example.com"), "objectWriteTraceId", "t2"))))
+                .post("/crm/v3/objects/contacts/batch/create").then().statusCode(207)
+                .body("results", hasSize(1), "results[0].objectWriteTraceId", equalTo("t1"), "numErrors", equalTo(1),
+                        "errors[0].category", equalTo("CONFLICT"), "errors[0].context.objectWriteTraceId", contains("t2"));
+        String a = createId(t, "companies", Map.of("name", "A"));
+        String b = createId(t, "companies", Map.of("name", "B"));
+        as(t).body(Map.of("inputs", List.of(Map.of("id", a, "properties", Map.of("city", "Berlin")),
+                Map.of("id", "4711", "properties", Map.of("city", "Paris")))))
+                .post("/crm/v3/objects/companies/batch/update").then().statusCode(207)
+                .body("results[0].properties.city", equalTo("Berlin"), "errors[0].category", equalTo("OBJECT_NOT_FOUND"));
+        as(t).body(Map.of("inputs", List.of(Map.of("id", a), Map.of("id", b)))).post("/crm/v3/objects/companies/batch/archive")
+                .then().statusCode(204);
+        as(t).get("/crm/v3/objects/companies").then().body("results", hasSize(0));
+        as(t).get("/crm/v3/objects/companies?archived=true").then().body("results", hasSize(2));
+        as(t).body(Map.of("inputs", List.of())).post("/crm/v3/objects/companies/batch/merge").then().statusCode(404);
+        as(t).get("/crm/v3/objects/widgets").then().statusCode(400).body("message", containsString("Unable to infer object type"));
+        as(t).contentType("application/json").body("{\"properties\":").post("/crm/v3/objects/contacts").then().statusCode(400)
+                .body("category", equalTo("VALIDATION_ERROR"));
+    }
+
+    @Test
     void pipelinesAndAssociations() {
         String t = token(List.of("crm.objects.deals.read", "crm.objects.deals.write", "crm.objects.contacts.write"));
         as(t).get("/crm/v3/pipelines/deals").then().statusCode(200)

@@ -37,6 +37,7 @@ public class EdgeFilter {
     static final String JSON = "application/json;charset=utf-8";
     /** Marks the emulator's own loopback call when it replays a request to send its body slowly. */
     static final String INNER_HEADER = "x-emulator-inner";
+    static final String CORRELATION_HEADER = "x-hubspot-correlation-id";
 
     private final Faults faults;
     private final RequestCounters counters;
@@ -79,7 +80,9 @@ public class EdgeFilter {
             }
             rc.addHeadersEndHandler(v -> {
                 HttpServerResponse r = rc.response();
-                r.headers().add("x-hubspot-correlation-id", HubSpotErrors.correlationId());
+                if (!r.headers().contains(CORRELATION_HEADER)) {
+                    r.headers().add(CORRELATION_HEADER, HubSpotErrors.correlationId());
+                }
                 counters.count(method, path, r.getStatusCode());
             });
             switch (action.kind()) {
@@ -210,6 +213,9 @@ public class EdgeFilter {
             return;
         }
         r.setStatusCode(status).putHeader("Content-Type", JSON);
+        if (body.get("correlationId") instanceof String id) {
+            r.putHeader(CORRELATION_HEADER, id);
+        }
         headers.forEach(r::putHeader);
         try {
             r.end(Buffer.buffer(mapper.writeValueAsBytes(body)));

@@ -20,6 +20,9 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response hubspot(HubSpotException e) {
         Response.ResponseBuilder b = Response.status(e.status()).type(EdgeFilter.JSON).entity(e.body());
+        if (e.body().get("correlationId") instanceof String id) {
+            b.header(EdgeFilter.CORRELATION_HEADER, id);
+        }
         e.headers().forEach(b::header);
         return b.build();
     }
