@@ -31,7 +31,17 @@ TOKEN=$(curl -sf -X POST "$BASE/_emulator/tokens" -H 'Content-Type: application/
 export EMULATOR_TOKEN="$TOKEN"
 # warm-up (JIT), then the measured run
 BENCH_RUN=warm wrk -t2 -c"$CONNECTIONS" -d10s -s "$HERE/contact-create.lua" "$BASE" >/dev/null
+cpu_ticks() { [ -n "$PID" ] && awk '{print $14 + $15}' "/proc/$PID/stat" || echo 0; }
+CPU0=$(cpu_ticks)
 BENCH_RUN=run wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$HERE/contact-create.lua" "$BASE" | tee /tmp/hubspot-emulator-bench.out
 CREATED=$(curl -sf "$BASE/_emulator/requests/count?method=POST&path=/crm/v3/objects/contacts&status=201" | sed 's/[^0-9]//g')
 echo "contacts created (201) during warm-up + run: $CREATED"
-echo "requests/s: $(sed -n 's/^Requests\/sec: *//p' /tmp/hubspot-emulator-bench.out)"
+RPS=$(sed -n 's/^Requests\/sec: *//p' /tmp/hubspot-emulator-bench.out)
+echo "requests/s: $RPS"
+if [ -n "$PID" ]; then
+  # CPU the emulator itself used during the measured run: throughput per core, independent of other load on the machine
+  TICKS=$(( $(cpu_ticks) - CPU0 )); HZ=$(getconf CLK_TCK)
+  TOTAL=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' /tmp/hubspot-emulator-bench.out)
+  awk -v t="$TICKS" -v hz="$HZ" -v n="$TOTAL" 'BEGIN { s = t / hz; if (s > 0) printf "emulator CPU: %.1f s for %d requests = %.0f requests per CPU-second (%.0f us each)\n", s, n, n / s, 1e6 * s / n }'
+fi
+uptime
