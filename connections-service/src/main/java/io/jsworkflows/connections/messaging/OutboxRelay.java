@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,6 +52,8 @@ public class OutboxRelay {
     private final Map<String, Object> kafkaConfig;
     private final Counter published;
     private final Counter failures;
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong oldestPendingSeconds = new AtomicLong();
     private volatile KafkaProducer<String, String> producer;
     private volatile boolean paused;
 
@@ -62,6 +65,9 @@ public class OutboxRelay {
         this.paused = !config.outbox().enabled();
         this.published = meters.counter("jsw.outbox.published");
         this.failures = meters.counter("jsw.outbox.failures");
+        // for alerting: a growing backlog or an old pending row means Kafka is not taking the relay's records
+        meters.gauge("jsw.outbox.pending", pending);
+        meters.gauge("jsw.outbox.oldest.pending.seconds", oldestPendingSeconds);
     }
 
     /** Stops relaying (what a crashed or stopped process does); rows keep accumulating in the table. */
@@ -88,6 +94,20 @@ public class OutboxRelay {
         } catch (RuntimeException e) {
             failures.increment();
             LOG.warnf("outbox relay pass failed (%s); the rows stay pending and are retried", e.getClass().getSimpleName());
+        } finally {
+            measureBacklog();
+        }
+    }
+
+    private void measureBacklog() {
+        try {
+            Object[] r = QuarkusTransaction.requiringNew().call(() -> (Object[]) em.createNativeQuery(
+                    "select count(*), coalesce(extract(epoch from now() - min(created_at)), 0) from outbox where published_at is null")
+                    .getSingleResult());
+            pending.set(((Number) r[0]).longValue());
+            oldestPendingSeconds.set(((Number) r[1]).longValue());
+        } catch (RuntimeException e) {
+            LOG.debugf("cannot measure the outbox backlog: %s", e.getClass().getSimpleName());
         }
     }
 

@@ -94,6 +94,7 @@ class WorkspaceApiTest {
     void healthAndMetricsAreServed() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200).body(containsString("jsw_outbox_published"));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("jsw_outbox_published"))
+                .body(containsString("jsw_outbox_pending"));
     }
 }
