@@ -7,7 +7,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 export JAVA_HOME="${JAVA_HOME:-$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1)}"
 ./mvnw -B -ntp -q -pl workflow-executor test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=workflow-executor/target/bench-classpath.txt
+  -Dmdep.outputFile="$root/workflow-executor/target/bench-classpath.txt"
 cp="workflow-executor/target/test-classes:workflow-executor/target/classes:$(cat workflow-executor/target/bench-classpath.txt)"
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx1g \
   -Djsw.root.dir="$root" -Djsw.work.dir="$root/workflow-executor/target" \

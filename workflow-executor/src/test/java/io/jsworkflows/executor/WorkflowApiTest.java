@@ -98,6 +98,19 @@ class WorkflowApiTest {
     }
 
     @Test
+    void workflowsFromTheDefinitionsDirectoryAreLoadedAndReadOnly() {
+        given().header("Authorization", "Bearer test-key-dir").get("/api/v1/workflows").then().statusCode(200)
+                .body("id", hasItem("contact-from-order")).body("id", hasItem("deal-from-order"));
+        given().header("Authorization", "Bearer test-key-dir").get("/api/v1/workflows/deal-from-order").then().statusCode(200)
+                .body("managedBy", is("directory")).body("trigger.topic", is("shopify.orders"))
+                .body("trigger.headerMatch.X-Shopify-Topic", is("orders/create")).body("retryPolicy.maxAttempts", is(5))
+                .body("source", is(Fixtures.example("deal-from-order.js")));
+        Fixtures.deploy("test-key-dir", "deal-from-order", "export class Workflow { async start() {} }", "shopify.orders", null)
+                .statusCode(409).body("detail", containsString("definitions directory"));
+        given().header("Authorization", "Bearer test-key-dir").delete("/api/v1/workflows/deal-from-order").then().statusCode(409);
+    }
+
+    @Test
     void apiKeysAreRequired() {
         given().get("/api/v1/workflows").then().statusCode(401).contentType("application/problem+json")
                 .body("title", is("Missing API key"));
@@ -109,7 +122,9 @@ class WorkflowApiTest {
     void readyWhenTheViewsCaughtUp() {
         given().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
-                .body("checks[0].data.tokensCaughtUp", is(true)).body("checks[0].data.definitionsCaughtUp", is(true)));
+                .body("checks.find { it.name == 'workflow-executor' }.data.tokensCaughtUp", is(true))
+                .body("checks.find { it.name == 'workflow-executor' }.data.definitionsCaughtUp", is(true))
+                .body("checks.find { it.name == 'workflow-executor' }.data.runStartsCaughtUp", is(true)));
     }
 
     static List<ConsumerRecord<String, String>> records() {

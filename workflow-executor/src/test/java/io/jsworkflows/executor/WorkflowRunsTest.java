@@ -19,6 +19,8 @@ import io.jsworkflows.contracts.events.ConnectionStatus;
 import io.jsworkflows.contracts.events.DeadLetter;
 import io.jsworkflows.contracts.events.RefreshRequest;
 import io.jsworkflows.contracts.events.RunEvent;
+import io.jsworkflows.executor.service.CrashGuard;
+import io.jsworkflows.executor.service.RunStart;
 import io.jsworkflows.testsupport.HubSpotEmulator;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
@@ -31,6 +33,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(HubSpotEmulatorTestResource.class)
 @WithTestResource(PlatformTopicsResource.class)
 class WorkflowRunsTest {
+
+    @jakarta.inject.Inject
+    CrashGuard crashGuard;
 
     static final String KEY = "test-key-1";
     static final String WS = "ws-test";
@@ -62,8 +67,8 @@ class WorkflowRunsTest {
     @Test
     void contactAndDealFromAShopifyOrderWithTheExamplesUnmodified() {
         Fixtures.createTopic("orders.examples", 3);
-        Fixtures.deploy(KEY, "contact-from-order", Fixtures.example("contact-from-order.js"), "orders.examples", null).statusCode(201);
-        Fixtures.deploy(KEY, "deal-from-order", Fixtures.example("deal-from-order.js"), "orders.examples", null).statusCode(201);
+        Fixtures.deploy(KEY, "contact-example", Fixtures.example("contact-from-order.js"), "orders.examples", null).statusCode(201);
+        Fixtures.deploy(KEY, "deal-example", Fixtures.example("deal-from-order.js"), "orders.examples", null).statusCode(201);
         String webhookId = UUID.randomUUID().toString();
         Fixtures.send("orders.examples", "jsw-demo.myshopify.com", Fixtures.order(4242, "grace.hopper@example.com"),
                 Fixtures.shopifyHeaders(webhookId));
@@ -81,9 +86,9 @@ class WorkflowRunsTest {
         assertThat(deal.path("pipeline").asText()).isEqualTo("default");
         assertThat(deal.path("dealstage").asText()).isEqualTo("closedwon");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> events("contact-from-order", RunEvent.Type.SUCCEEDED).size() == 1
-                && events("deal-from-order", RunEvent.Type.SUCCEEDED).size() == 1);
-        RunEvent ok = events("contact-from-order", RunEvent.Type.SUCCEEDED).getFirst();
+        await().atMost(Duration.ofSeconds(20)).until(() -> events("contact-example", RunEvent.Type.SUCCEEDED).size() == 1
+                && events("deal-example", RunEvent.Type.SUCCEEDED).size() == 1);
+        RunEvent ok = events("contact-example", RunEvent.Type.SUCCEEDED).getFirst();
         assertThat(ok.idempotencyKey()).isEqualTo(webhookId);
         assertThat(ok.attempt()).isEqualTo(1);
         assertThat(ok.workflowVersion()).isEqualTo(1);
@@ -103,9 +108,13 @@ class WorkflowRunsTest {
                 Fixtures.shopifyHeaders(webhookId));
         Fixtures.publishOrder("orders.examples", 4244, "katherine.johnson@example.com");
         await().atMost(Duration.ofSeconds(30)).until(() -> onlyObject("contacts", "email", "katherine.johnson@example.com") != null);
-        await().atMost(Duration.ofSeconds(10)).until(() -> events("contact-from-order", RunEvent.Type.SUCCEEDED).size() == 2);
-        assertThat(events("contact-from-order", RunEvent.Type.STARTED)).hasSize(2);
-        assertThat(events("contact-from-order", RunEvent.Type.FAILED)).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> events("contact-example", RunEvent.Type.SUCCEEDED).size() == 2);
+        assertThat(events("contact-example", RunEvent.Type.STARTED)).hasSize(2);
+        assertThat(events("contact-example", RunEvent.Type.FAILED)).isEmpty();
+        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("jsw_runs_total{outcome=\"succeeded\""))
+                .body(org.hamcrest.Matchers.containsString("jsw_token_lookup_seconds"))
+                .body(org.hamcrest.Matchers.containsString("jsw_hubspot_budget_wait_seconds"));
     }
 
     @Test
@@ -244,6 +253,38 @@ class WorkflowRunsTest {
         assertThat(dl.idempotencyKey()).isEqualTo(webhookId);
         await().atMost(Duration.ofSeconds(30)).until(() -> onlyObject("contacts", "email", "after.malformed@example.com") != null);
         assertThat(events("contact-malformed", RunEvent.Type.STARTED)).hasSize(1);
+    }
+
+    @Test
+    void aRunDuringWhichExecutorsKeptStoppingIsDeadLetteredWithoutRunningAgain() {
+        Fixtures.createTopic("orders.poison", 1);
+        Fixtures.deploy(KEY, "contact-poison", Fixtures.example("contact-from-order.js"), "orders.poison", null).statusCode(201);
+        String poison = UUID.randomUUID().toString();
+        String survivor = UUID.randomUUID().toString();
+        // two executors already died running the first delivery (crashes=1 is the second one's record); the second
+        // delivery's executor died once
+        publishStart("contact-poison", poison, 1, 1);
+        publishStart("contact-poison", survivor, 1, 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> crashGuard.unfinished("contact-poison", survivor).isPresent());
+        Fixtures.send("orders.poison", "jsw-demo.myshopify.com", Fixtures.order(9101, "poison@example.com"), Fixtures.shopifyHeaders(poison));
+        Fixtures.send("orders.poison", "jsw-demo.myshopify.com", Fixtures.order(9102, "survivor@example.com"), Fixtures.shopifyHeaders(survivor));
+
+        DeadLetter dl = deadLetter("contact-poison");
+        assertThat(dl.idempotencyKey()).isEqualTo(poison);
+        assertThat(dl.reason()).startsWith("the executor stopped while this run was in progress (possible runaway memory or CPU)");
+        assertThat(dl.attempts()).extracting(AttemptError::category).containsExactly("CRASH");
+        await().atMost(Duration.ofSeconds(30)).until(() -> onlyObject("contacts", "email", "survivor@example.com") != null);
+        assertThat(Fixtures.emulator().searchObjects("contacts", "email", "poison@example.com")).isEmpty();
+        assertThat(events("contact-poison", RunEvent.Type.STARTED)).extracting(RunEvent::idempotencyKey).containsExactly(survivor);
+        assertThat(events("contact-poison", RunEvent.Type.DEAD_LETTERED)).singleElement()
+                .satisfies(e -> assertThat(e.error()).contains("possible runaway memory or CPU"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> crashGuard.unfinished("contact-poison", survivor).isEmpty());
+    }
+
+    static void publishStart(String workflowId, String key, int attempt, int crashes) {
+        Fixtures.send(RunStart.TOPIC, workflowId + ":" + key, io.jsworkflows.contracts.json.ContractsJson.write(new RunStart(
+                RunStart.SCHEMA_VERSION, UUID.randomUUID().toString(), workflowId, key, attempt, crashes, "dead-replica", Instant.now())),
+                Map.of());
     }
 
     @Test

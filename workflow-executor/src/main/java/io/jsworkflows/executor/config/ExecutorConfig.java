@@ -73,6 +73,19 @@ public interface ExecutorConfig {
         Triggers triggers();
 
         Retry retry();
+
+        Crash crash();
+    }
+
+    /** Poison-run protection (jsw.runs.inflight). */
+    interface Crash {
+        /** Record run starts durably and dead-letter runs during which executors kept stopping. */
+        @WithDefault("true")
+        boolean protection();
+
+        /** Executor stops during one attempt after which the run goes to the DLQ without running again. */
+        @WithDefault("2")
+        int maxCrashes();
     }
 
     /** Bounds of every input a run can grow (see the README's configuration table). */

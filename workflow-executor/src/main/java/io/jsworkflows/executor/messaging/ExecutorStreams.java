@@ -13,7 +13,9 @@ import io.jsworkflows.contracts.events.TokenState;
 import io.jsworkflows.contracts.events.WorkflowDefinition;
 import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.executor.config.ExecutorConfig;
+import io.jsworkflows.executor.service.CrashGuard;
 import io.jsworkflows.executor.service.DefinitionsDirectory;
+import io.jsworkflows.executor.service.RunStart;
 import io.jsworkflows.executor.service.RunService;
 import io.jsworkflows.executor.service.TokenView;
 import io.jsworkflows.executor.service.WorkflowRegistry;
@@ -38,9 +40,12 @@ public class ExecutorStreams {
     private final List<TriggerLoop> triggerLoops = new CopyOnWriteArrayList<>();
     private TopicViewReader definitionsReader;
     private TopicViewReader tokensReader;
+    private TopicViewReader inflightReader;
+    private final CrashGuard crashes;
 
     public ExecutorStreams(ExecutorConfig config, KafkaClients kafka, WorkflowRegistry registry, TokenView tokens, RunService runs,
-            DefinitionsDirectory directory) {
+            DefinitionsDirectory directory, CrashGuard crashes) {
+        this.crashes = crashes;
         this.config = config;
         this.kafka = kafka;
         this.registry = registry;
@@ -63,10 +68,18 @@ public class ExecutorStreams {
                 r -> tokens.apply(r.key(), r.value() == null ? null : ContractsJson.read(r.value(), TokenState.class))).start();
         running.add(tokensReader);
         tokensReader.caughtUp().thenRun(tokens::markReady);
+        if (crashes.enabled()) {
+            ensureTopic(RunStart.TOPIC, RunStart.PARTITIONS);
+            inflightReader = new TopicViewReader(kafka, RunStart.TOPIC, r -> crashes.apply(r.key(), r.value())).start();
+            running.add(inflightReader);
+        }
         registry.onChange(() -> triggerLoops.forEach(TriggerLoop::topicsChanged));
-        startTriggerLoop("jsw-trigger");
-        running.add(new RetryLoop(kafka, config.executor().retry().groupId(), runs, config.executor().retry().lanes(),
-                tokens::lastReauthorization).start());
+        // runs start only once the crash records are known: they decide whether a redelivered run may run again
+        inflightCaughtUp().thenRun(() -> {
+            startTriggerLoop("jsw-trigger");
+            running.add(new RetryLoop(kafka, config.executor().retry().groupId(), runs, config.executor().retry().lanes(),
+                    tokens::lastReauthorization).start());
+        });
         Log.infof("workflow executor started: %d workflows known so far", registry.all().size());
     }
 
@@ -90,6 +103,25 @@ public class ExecutorStreams {
 
     public CompletableFuture<Void> definitionsCaughtUp() {
         return definitionsReader == null ? new CompletableFuture<>() : definitionsReader.caughtUp();
+    }
+
+    /** The crash records' view must be current before runs start: it decides whether a redelivered run may run. */
+    public CompletableFuture<Void> inflightCaughtUp() {
+        return inflightReader == null ? CompletableFuture.completedFuture(null) : inflightReader.caughtUp();
+    }
+
+    /** jsw.runs.inflight is the executor's own topic: create it (compacted) when the deployment did not. */
+    private void ensureTopic(String name, int partitions) {
+        try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
+            if (!admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS).contains(name)) {
+                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(name, partitions, (short) -1)
+                        .configs(java.util.Map.of("cleanup.policy", "compact")))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                Log.warnf("cannot create %s (%s); create it as a compacted topic with %d partitions", name, e.getMessage(), partitions);
+            }
+        }
     }
 
     public CompletableFuture<Void> tokensCaughtUp() {

@@ -102,6 +102,11 @@ public class KafkaClients {
         return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** An admin client with the same connection settings (the caller closes it). */
+    public org.apache.kafka.clients.admin.Admin admin() {
+        return org.apache.kafka.clients.admin.Admin.create(new HashMap<>(base));
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -29,8 +29,10 @@ public class ReadinessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         boolean tokensReady = tokens.ready().isDone() && !tokens.ready().isCompletedExceptionally();
         boolean definitionsReady = streams.definitionsCaughtUp().isDone() && !streams.definitionsCaughtUp().isCompletedExceptionally();
+        boolean inflightReady = streams.inflightCaughtUp().isDone() && !streams.inflightCaughtUp().isCompletedExceptionally();
         return HealthCheckResponse.named("workflow-executor")
-                .status(tokensReady && definitionsReady)
+                .status(tokensReady && definitionsReady && inflightReady)
+                .withData("runStartsCaughtUp", inflightReady)
                 .withData("tokensCaughtUp", tokensReady)
                 .withData("connections", tokens.size())
                 .withData("definitionsCaughtUp", definitionsReady)

@@ -63,11 +63,13 @@ public class RunService {
     private final KafkaClients kafka;
     private final Deduplicator dedupe;
     private final MeterRegistry meters;
+    private final CrashGuard crashes;
     private final Timer tokenLatency;
     private final Counter duplicates;
 
     public RunService(ExecutorConfig config, WorkflowRegistry registry, WorkflowRuntime runtime, TokenView tokens, FetchGateway gateway,
-            KafkaClients kafka, MeterRegistry meters) {
+            KafkaClients kafka, MeterRegistry meters, CrashGuard crashes) {
+        this.crashes = crashes;
         this.config = config;
         this.registry = registry;
         this.runtime = runtime;
@@ -141,6 +143,28 @@ public class RunService {
     }
 
     private void attempt(WorkflowDefinition d, String runId, String key, TriggerRecord record, int attempt, List<AttemptError> before) {
+        if (!crashes.enabled()) {
+            runAttempt(d, runId, key, record, attempt, before);
+            return;
+        }
+        int crashed = crashes.crashesBefore(d.workflowId(), key, attempt);
+        List<AttemptError> history = before;
+        if (crashed > 0) {
+            history = new ArrayList<>(before);
+            history.add(new AttemptError(attempt, "CRASH", CrashGuard.REASON, false, Instant.now()));
+            if (crashed >= crashes.maxCrashes()) {
+                String prior = crashes.unfinished(d.workflowId(), key).map(RunStart::runId).orElse(runId);
+                deadLetter(d, prior, key, record, history, CrashGuard.REASON + "; it stopped the executor " + crashed + " times", attempt);
+                crashes.finished(d.workflowId(), key);
+                return;
+            }
+        }
+        crashes.started(runId, d.workflowId(), key, attempt, crashed);
+        runAttempt(d, runId, key, record, attempt, history);
+        crashes.finished(d.workflowId(), key);
+    }
+
+    private void runAttempt(WorkflowDefinition d, String runId, String key, TriggerRecord record, int attempt, List<AttemptError> before) {
         Duration timeout = d.timeout() == null ? config.executor().defaultTimeout() : d.timeout();
         event(d, runId, key, record, attempt, RunEvent.Type.STARTED, null, null, List.of(), List.of());
         Map<String, String> headers = new LinkedHashMap<>(record.headers());
