@@ -103,7 +103,7 @@ class GrantLifecycleTest {
 
         grants.delete(id);
         grants.delete(marker);
-        await().atMost(Duration.ofSeconds(10)).until(() -> tokens.of(id).size() == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> tokens.of(id).size() == 3);
         assertThat(tokens.of(id).get(2).value()).as("tombstone").isNull();
     }
 
@@ -123,7 +123,7 @@ class GrantLifecycleTest {
     }
 
     static TokenState awaitToken(String id, java.util.function.Predicate<TokenState> match) {
-        return await().atMost(Duration.ofSeconds(15)).until(() -> {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> {
             List<TopicRecorder.Received<TokenState>> list = tokens.of(id);
             return list.stream().map(TopicRecorder.Received::value).filter(v -> v != null && match.test(v)).reduce((a, b) -> b)
                     .orElse(null);
