@@ -146,6 +146,7 @@ class OAuthFlowTest extends EmulatorTestBase {
                 .body("refresh_token", equalTo(t.refreshToken()), "access_token", not(equalTo(t.accessToken())),
                         "hub_id", equalTo((int) PORTAL), "scopes", hasItems("oauth", "crm.objects.contacts.read"));
         refresh("v3", t.refreshToken()).statusCode(200).body("refresh_token", equalTo(t.refreshToken()));
+        refresh("2026-03", t.refreshToken()).statusCode(200).body("refresh_token", equalTo(t.refreshToken()));
 
         emulator.setRefreshTokenRotation(true);
         String rotated = refresh("v1", t.refreshToken()).statusCode(200)

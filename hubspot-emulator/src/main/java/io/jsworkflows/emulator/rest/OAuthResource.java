@@ -142,6 +142,17 @@ public class OAuthResource {
         return oauth.token(new TokenForm(grantType, clientId, clientSecret, redirectUri, code, refreshToken), false);
     }
 
+    /** The dated variant of v3 (facts file §2). */
+    @POST
+    @Path("/2026-03/token")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(EdgeFilter.JSON)
+    public Map<String, Object> tokenDated(@RestForm("grant_type") String grantType, @RestForm("client_id") String clientId,
+            @RestForm("client_secret") String clientSecret, @RestForm("redirect_uri") String redirectUri,
+            @RestForm String code, @RestForm("refresh_token") String refreshToken) {
+        return tokenV3(grantType, clientId, clientSecret, redirectUri, code, refreshToken);
+    }
+
     @POST
     @Path("/v3/token/introspect")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
