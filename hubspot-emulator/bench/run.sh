@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Contact-create throughput of the HubSpot emulator with keep-alive, measured with wrk (apt-get install wrk).
-# Usage: hubspot-emulator/bench/run.sh [base-url] [duration] [connections]
+# Usage: hubspot-emulator/bench/run.sh [base-url] [duration] [connections] [warm-up]
 # Without a base URL it starts the packaged emulator on port 18090 (build it first:
 # ./mvnw -B -ntp -q -pl hubspot-emulator package -DskipTests) and stops it afterwards.
 set -euo pipefail
@@ -8,11 +8,16 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BASE="${1:-}"
 DURATION="${2:-20s}"
 CONNECTIONS="${3:-64}"
+WARMUP="${4:-60s}"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 PID=""
 if [ -z "$BASE" ]; then
   JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
   BASE="http://127.0.0.1:18090"
+  if curl -sf "$BASE/q/health/ready" >/dev/null 2>&1; then
+    echo "port 18090 is already in use; stop that process or pass its base URL as the first argument" >&2
+    exit 2
+  fi
   "$JAVA" -Xmx1g -Dquarkus.http.port=18090 -Dquarkus.log.level=WARN -jar "$HERE/../target/quarkus-app/quarkus-run.jar" \
     > /tmp/hubspot-emulator-bench.log 2>&1 &
   PID=$!
@@ -21,6 +26,7 @@ if [ -z "$BASE" ]; then
     curl -sf "$BASE/q/health/ready" >/dev/null 2>&1 && break
     sleep 0.5
   done
+  kill -0 "$PID" 2>/dev/null || { echo "the emulator did not start; see /tmp/hubspot-emulator-bench.log" >&2; exit 2; }
 fi
 # faults off, no rate limit, a token with the contacts write scope
 curl -sf -X POST "$BASE/_emulator/reset" >/dev/null
@@ -30,7 +36,7 @@ TOKEN=$(curl -sf -X POST "$BASE/_emulator/tokens" -H 'Content-Type: application/
   | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
 export EMULATOR_TOKEN="$TOKEN"
 # warm-up (JIT), then the measured run
-BENCH_RUN=warm wrk -t2 -c"$CONNECTIONS" -d10s -s "$HERE/contact-create.lua" "$BASE" >/dev/null
+BENCH_RUN=warm wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -s "$HERE/contact-create.lua" "$BASE" >/dev/null
 cpu_ticks() { [ -n "$PID" ] && awk '{print $14 + $15}' "/proc/$PID/stat" || echo 0; }
 CPU0=$(cpu_ticks)
 BENCH_RUN=run wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$HERE/contact-create.lua" "$BASE" | tee /tmp/hubspot-emulator-bench.out
