@@ -8,6 +8,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.jsworkflows.connections.service.ApiProblem;
@@ -53,6 +56,20 @@ public class Problems {
         String title = e.getResponse() != null && e.getResponse().getStatusInfo() != null
                 ? e.getResponse().getStatusInfo().getReasonPhrase() : "Error";
         return of(new ApiProblem(status, "http-" + status, title, detail));
+    }
+
+    /** A body that parses but has the wrong shape, e.g. a string where a list belongs. */
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException e) {
+        // never quote the input: it may hold anything the client pasted
+        return of(new ApiProblem(400, "invalid-body", "Invalid body", "The request body does not have the expected shape. "
+                + "Send e.g. {\"handle\":\"my-hubspot\",\"resources\":[{\"resource\":\"contacts\",\"operation\":\"read\"}]}."));
+    }
+
+    /** Quarkus has a built-in mapper for this subtype; this one keeps the answer problem+json. */
+    @ServerExceptionMapper
+    public Response wrongShape(MismatchedInputException e) {
+        return badJson(e);
     }
 
     @ServerExceptionMapper

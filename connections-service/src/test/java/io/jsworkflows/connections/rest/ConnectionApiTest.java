@@ -141,6 +141,10 @@ class ConnectionApiTest {
                 .then().statusCode(400).body("type", equalTo("https://jsworkflows.io/problems/empty-selection"));
         ws.as().contentType(ContentType.JSON).body("{\"handle\": \"a\", ").post("/api/v1/connections")
                 .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("not valid JSON"));
+        ws.as().contentType(ContentType.JSON).body("{\"handle\":\"a\",\"resources\":\"contacts\"}").post("/api/v1/connections")
+                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("expected shape"));
+        ws.as().contentType(ContentType.TEXT).body("handle=a").post("/api/v1/connections")
+                .then().statusCode(415).contentType("application/problem+json").body("detail", containsString("application/json"));
         ws.as().get("/api/v1/connections").then().body("connections", equalTo(List.of()));
     }
 
