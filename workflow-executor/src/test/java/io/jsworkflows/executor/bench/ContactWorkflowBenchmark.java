@@ -35,14 +35,17 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  * origin mapping, portal budget), against the HubSpot emulator at 0 ms latency with its rate limit off. Kafka is left
  * out: this measures the run path, not the trigger topic. Run it with {@code workflow-executor/bench/run-benchmark.sh}.
  *
- * <p>Arguments: {@code threads=1,2,4 warmup=PT10S measure=PT20S}.
+ * <p>Arguments: {@code threads=1,2,4 warmup=PT10S measure=PT20S fetch=emulator|stub}; {@code fetch=stub} answers every
+ * fetch with a canned 201 at once, which measures the runtime and bridge alone.
  */
 public final class ContactWorkflowBenchmark {
+
+    static boolean stub;
 
     static final String KEYS = "bench:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new java.util.HashMap<>(Map.of("threads", "1,2,4", "warmup", "PT10S", "measure", "PT20S"));
+        Map<String, String> a = new java.util.HashMap<>(Map.of("threads", "1,2,4", "warmup", "PT10S", "measure", "PT20S", "fetch", "emulator"));
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             a.put(kv[0], kv[1]);
@@ -72,8 +75,9 @@ public final class ContactWorkflowBenchmark {
         Duration warmup = Duration.parse(a.get("warmup"));
         Duration measure = Duration.parse(a.get("measure"));
 
-        System.out.printf("contact workflow benchmark: emulator %s (0 ms latency, rate limit off), Java %s, %d cores%n", base,
-                Runtime.version(), Runtime.getRuntime().availableProcessors());
+        stub = a.get("fetch").equals("stub");
+        System.out.printf("contact workflow benchmark: %s, Java %s, %d cores%n", stub ? "fetch stubbed (canned 201)"
+                : "emulator " + base + " (0 ms latency, rate limit off)", Runtime.version(), Runtime.getRuntime().availableProcessors());
         try (GraalWorkflowRuntime runtime = new GraalWorkflowRuntime(RuntimeLimits.DEFAULTS)) {
             AtomicLong seq = new AtomicLong();
             for (String t : a.get("threads").split(",")) {
@@ -162,6 +166,10 @@ public final class ContactWorkflowBenchmark {
 
             @Override
             public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
+                if (stub) {
+                    return CompletableFuture.completedFuture(new FetchResponse(201, "", request.url(),
+                            List.of(List.of("content-type", "application/json")), "{\"id\":\"1\"}"));
+                }
                 return gateway.fetch(request, sink);
             }
         };
