@@ -116,7 +116,11 @@ public final class StackRunner {
         if (Files.exists(pidFile)) {
             try {
                 long pid = Long.parseLong(Files.readString(pidFile).trim());
-                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && pid != ProcessHandle.current().pid()) {
+                // a pid file of a jsw that was killed may name a recycled pid: only a live jsw counts
+                boolean jswAlive = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                        .map(h -> h.info().commandLine().map(c -> c.contains("jsw.jar") || c.contains("JswCli")).orElse(true))
+                        .orElse(false);
+                if (jswAlive && pid != ProcessHandle.current().pid()) {
                     throw new StackException("the stack is already running (jsw pid " + pid + ", " + s.stateDir()
                             + "). Stop it with ./jsw down, or use it as it is.");
                 }
