@@ -104,8 +104,8 @@ public final class GrantsOwner implements ConsumerRebalanceListener, AutoCloseab
         for (var it = catchingUp.entrySet().iterator(); it.hasNext();) {
             var en = it.next();
             if (consumer.position(en.getKey()) >= en.getValue()) {
-                it.remove();
                 node.partitionCaughtUp(en.getKey().partition());
+                it.remove(); // only now: ready() must not see the partition before it is scheduled
             }
         }
     }
@@ -128,8 +128,8 @@ public final class GrantsOwner implements ConsumerRebalanceListener, AutoCloseab
         for (TopicPartition tp : partitions) {
             long end = ends.getOrDefault(tp, 0L);
             if (end <= 0) {
-                catchingUp.remove(tp);
                 node.partitionCaughtUp(tp.partition());
+                catchingUp.remove(tp);
             } else {
                 catchingUp.put(tp, end);
             }
