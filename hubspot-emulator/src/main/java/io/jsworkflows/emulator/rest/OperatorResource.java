@@ -152,8 +152,8 @@ public class OperatorResource {
         } catch (NumberFormatException e) {
             return problem(404, "Record ids are numbers; '" + id + "' is not one.");
         }
-        for (Object[] hit : portals.findAnywhere(t, n)) {
-            return Response.ok(inspect((Portal) hit[0], (CrmObject) hit[1])).build();
+        for (Portals.Located hit : portals.findAnywhere(t, n)) {
+            return Response.ok(inspect(hit.portal(), hit.object())).build();
         }
         return problem(404, "No " + t.path() + " record with id " + id + " in any portal.");
     }
@@ -198,8 +198,8 @@ public class OperatorResource {
         ObjectType t = objectType(type);
         ObjectType to = objectType(toType);
         List<Object> out = new ArrayList<>();
-        for (Object[] hit : portals.findAnywhere(t, id)) {
-            crm.associations((Portal) hit[0], t, id, to)
+        for (Portals.Located hit : portals.findAnywhere(t, id)) {
+            crm.associations(hit.portal(), t, id, to)
                     .forEach(a -> out.add(Map.of("toObjectId", Long.toString(a.toId()), "associationTypeId", a.typeId())));
         }
         return Map.of("results", out);

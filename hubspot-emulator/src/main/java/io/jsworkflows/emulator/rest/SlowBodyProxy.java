@@ -55,6 +55,9 @@ public class SlowBodyProxy {
         return c;
     }
 
+    private record Replayed(HttpClientResponse response, Buffer body) {
+    }
+
     void replay(RoutingContext rc, int bytesPerSecond) {
         HttpServerRequest req = rc.request();
         req.body().onFailure(rc::fail).onSuccess(body -> {
@@ -68,9 +71,9 @@ public class SlowBodyProxy {
             o.putHeader(EdgeFilter.INNER_HEADER, secret);
             client().request(o)
                     .compose(creq -> creq.send(body))
-                    .compose(resp -> resp.body().map(b -> new Object[] {resp, b}))
+                    .compose(resp -> resp.body().map(b -> new Replayed(resp, b)))
                     .onFailure(rc::fail)
-                    .onSuccess(pair -> dribble(rc.response(), (HttpClientResponse) pair[0], (Buffer) pair[1], bytesPerSecond));
+                    .onSuccess(r -> dribble(rc.response(), r.response(), r.body(), bytesPerSecond));
         });
         req.resume();
     }

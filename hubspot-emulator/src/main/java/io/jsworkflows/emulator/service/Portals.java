@@ -87,13 +87,17 @@ public class Portals {
                 || customProperties.get(type).contains(name);
     }
 
-    /** Finds a record by id in any portal (ids are globally unique). */
-    public List<Object[]> findAnywhere(ObjectType type, long id) {
-        List<Object[]> out = new ArrayList<>();
+    /** A record and the portal that holds it. */
+    public record Located(Portal portal, CrmObject object) {
+    }
+
+    /** Finds a record by id in any portal (ids are globally unique, so there is at most one). */
+    public List<Located> findAnywhere(ObjectType type, long id) {
+        List<Located> out = new ArrayList<>(1);
         for (Portal p : portals.values()) {
             CrmObject o = p.objects(type).get(id);
             if (o != null) {
-                out.add(new Object[] {p, o});
+                out.add(new Located(p, o));
             }
         }
         return out;
