@@ -106,7 +106,7 @@ public final class GraalWorkflowRuntime implements WorkflowRuntime {
             }
         }
         try {
-            return instance.run(request, host, t0);
+            return instance.run(request, host, t0, System.nanoTime());
         } finally {
             if (instance.reusable && pools.get(pool.key) == pool && pool.idleCount.incrementAndGet() <= limits.poolSizePerVersion()) {
                 pool.idle.offer(instance);
@@ -390,10 +390,11 @@ public final class GraalWorkflowRuntime implements WorkflowRuntime {
             this.runFn = runFn;
         }
 
-        RunResult run(RunRequest request, RunHost host, long t0) {
+        /** {@code t0} is when the run was asked for (its duration), {@code start} when its context was ready (its deadline). */
+        RunResult run(RunRequest request, RunHost host, long t0, long start) {
             Attempt at = new Attempt(host);
             Duration timeout = request.timeout();
-            long deadline = t0 + timeout.toNanos();
+            long deadline = start + timeout.toNanos();
             bridge.current = at;
             ctx.resetLimits(); // the statement limit counts per context, not per run
             // code that never yields keeps this thread inside JavaScript: only another thread can cancel it
