@@ -61,7 +61,8 @@ public interface JswConfig {
         @WithDefault("true")
         boolean enabled();
 
-        @WithDefault("500ms")
+        /** At least 1s (the scheduler's finest interval). */
+        @WithDefault("1s")
         String pollInterval();
 
         @WithDefault("200")

@@ -52,15 +52,17 @@ public class ConnectionStateConsumer {
         if (c == null || t.grantVersion() != c.grantVersion || t.tokenVersion() < c.tokenVersion) {
             return; // unknown, another grant, or older than what we have
         }
-        c.tokenVersion = t.tokenVersion();
-        if (t.status() != null && FROM_REFRESHER.contains(t.status()) && isAuthorized(c)) {
+        // the status only from a strictly newer version: the refresher's event of this version may have set it already,
+        // and a redelivered older copy must not undo that; expiry and last refresh only ever move forward
+        if (t.tokenVersion() > c.tokenVersion && t.status() != null && FROM_REFRESHER.contains(t.status()) && isAuthorized(c)) {
             c.status = t.status();
             c.statusReason = t.statusReason();
         }
-        if (t.expiresAt() != null) {
+        c.tokenVersion = t.tokenVersion();
+        if (t.expiresAt() != null && (c.expiresAt == null || t.expiresAt().isAfter(c.expiresAt))) {
             c.expiresAt = t.expiresAt();
         }
-        if (t.refreshedAt() != null) {
+        if (t.refreshedAt() != null && (c.lastRefreshAt == null || t.refreshedAt().isAfter(c.lastRefreshAt))) {
             c.lastRefreshAt = t.refreshedAt();
         }
         c.updatedAt = Instant.now();

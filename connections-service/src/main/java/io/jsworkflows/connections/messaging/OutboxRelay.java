@@ -79,7 +79,7 @@ public class OutboxRelay {
         paused = false;
     }
 
-    @Scheduled(every = "${jsw.outbox.poll-interval:500ms}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${jsw.outbox.poll-interval:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         if (paused) {
             return;
