@@ -53,7 +53,7 @@ import picocli.CommandLine.Option;
  * consent given at the emulator like a browser would, the two example workflows, one Shopify order, and what came of it.
  * Re-running it reuses the demo workspace and connection (kept in {@code .jsw/demo.env}).
  */
-@Command(name = "demo", description = "Run the end-to-end demo against the stack that ./jsw up started.")
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the end-to-end demo against the stack that ./jsw up started.")
 public final class DemoCommand implements Callable<Integer> {
 
     static final String HANDLE = "my-hubspot";

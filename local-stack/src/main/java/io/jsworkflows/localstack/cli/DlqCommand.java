@@ -26,7 +26,7 @@ import io.jsworkflows.localstack.stack.StackSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "dlq", description = "Dead letters.", subcommands = {DlqCommand.Replay.class})
+@Command(name = "dlq", mixinStandardHelpOptions = true, description = "Dead letters.", subcommands = {DlqCommand.Replay.class})
 public final class DlqCommand implements Runnable {
 
     /** The consumer group whose committed offsets remember what was replayed already. */
@@ -37,7 +37,7 @@ public final class DlqCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "replay", description = {"Run dead-lettered records again: each becomes a retry (jsw.runs.retry) of its own workflow "
+    @Command(name = "replay", mixinStandardHelpOptions = true, description = {"Run dead-lettered records again: each becomes a retry (jsw.runs.retry) of its own workflow "
             + "with a fresh attempt budget, the original record and headers unchanged. Other workflows on the same topic do not "
             + "run again, and the executor's duplicate filter does not drop it.",
         "Each dead letter is replayed once: the position is kept in consumer group " + REPLAY_GROUP + "; --all starts over."})

@@ -9,7 +9,7 @@ import io.jsworkflows.localstack.stack.StackSettings;
 import io.jsworkflows.localstack.stack.StackState;
 import picocli.CommandLine.Command;
 
-@Command(name = "down", description = "Stop the stack that ./jsw up started (from .jsw/jsw.pid), and anything of it that is left.")
+@Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the stack that ./jsw up started (from .jsw/jsw.pid), and anything of it that is left.")
 public final class DownCommand implements Callable<Integer> {
 
     @Override

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "publish", description = {"Publish a JSON file as one record, e.g. a Shopify webhook on a trigger topic:",
+@Command(name = "publish", mixinStandardHelpOptions = true, description = {"Publish a JSON file as one record, e.g. a Shopify webhook on a trigger topic:",
     "  ./jsw publish shopify.orders examples/shopify/order-created.json -H X-Shopify-Topic=orders/create "
         + "-H X-Shopify-Shop-Domain=jsw-demo.myshopify.com"})
 public final class PublishCommand implements Callable<Integer> {

@@ -7,7 +7,7 @@ import io.jsworkflows.localstack.stack.StackSettings;
 import io.jsworkflows.localstack.stack.StackState;
 import picocli.CommandLine.Command;
 
-@Command(name = "status", description = "Show which parts of the local stack are running.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show which parts of the local stack are running.")
 public final class StatusCommand implements Callable<Integer> {
 
     @Override

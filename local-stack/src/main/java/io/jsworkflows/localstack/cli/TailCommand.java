@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "tail", description = "Follow run events, connection events or dead letters, one line per event (Ctrl-C ends).")
+@Command(name = "tail", mixinStandardHelpOptions = true, description = "Follow run events, connection events or dead letters, one line per event (Ctrl-C ends).")
 public final class TailCommand implements Callable<Integer> {
 
     enum Stream {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "workflows", description = "Deploy and list workflows.",
+@Command(name = "workflows", mixinStandardHelpOptions = true, description = "Deploy and list workflows.",
         subcommands = {WorkflowsCommand.Deploy.class, WorkflowsCommand.ListWorkflows.class})
 public final class WorkflowsCommand implements Runnable {
 
@@ -21,7 +21,7 @@ public final class WorkflowsCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "deploy", description = {"Deploy a workflow (an ES module exporting class Workflow) bound to a trigger topic:",
+    @Command(name = "deploy", mixinStandardHelpOptions = true, description = {"Deploy a workflow (an ES module exporting class Workflow) bound to a trigger topic:",
         "  ./jsw workflows deploy examples/workflows/contact-from-order.js --trigger shopify.orders --match X-Shopify-Topic=orders/create"})
     static final class Deploy implements Callable<Integer> {
 
@@ -50,7 +50,7 @@ public final class WorkflowsCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "List the workspace's workflows.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the workspace's workflows.")
     static final class ListWorkflows implements Callable<Integer> {
 
         @Option(names = "--api-key", description = "workspace API key (default: JSW_API_KEY, else the demo workspace's)")
