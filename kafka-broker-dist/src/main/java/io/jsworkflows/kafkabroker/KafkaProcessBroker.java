@@ -136,9 +136,13 @@ public final class KafkaProcessBroker implements AutoCloseable {
         if (Files.exists(file)) {
             return Files.readString(file).trim();
         }
-        UUID u = UUID.randomUUID();
-        ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+        String id;
+        do {
+            UUID u = UUID.randomUUID();
+            ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+            // like Kafka's Uuid.randomUuid: an id starting with '-' would be read as an option by kafka-storage format
+        } while (id.startsWith("-"));
         Files.writeString(file, id);
         return id;
     }
