@@ -55,7 +55,7 @@ class ConnectionStateConsumerTest {
         Instant expires = refreshed.plusSeconds(1800);
         try (KafkaProducer<String, String> p = producer()) {
             send(p, Topics.CONNECTION_TOKENS, id, token(id, ws.id(), ConnectionStatus.ACTIVE, 3, 1, refreshed, expires, null));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> ws.as().get("/api/v1/connections/fresh").then()
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> ws.as().get("/api/v1/connections/fresh").then()
                     .body("tokenVersion", equalTo(3)).body("expiresAt", equalTo(expires.toString()))
                     .body("lastRefreshAt", equalTo(refreshed.toString())).body("status", equalTo("ACTIVE")));
 
@@ -71,7 +71,7 @@ class ConnectionStateConsumerTest {
                     ConnectionEvent.Type.NEEDS_REAUTH, id, ws.id(), "fresh", ConnectionStatus.NEEDS_REAUTH,
                     "HubSpot rejected the refresh token (BAD_REFRESH_TOKEN): reconnect", 1, 3, CloudEventTypes.SOURCE_REFRESHER,
                     Instant.now())));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> ws.as().get("/api/v1/connections/fresh").then()
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> ws.as().get("/api/v1/connections/fresh").then()
                     .body("status", equalTo("NEEDS_REAUTH")).body("statusReason", equalTo(
                             "HubSpot rejected the refresh token (BAD_REFRESH_TOKEN): reconnect"))
                     .body("tokenVersion", equalTo(3)).body("expiresAt", equalTo(expires.toString())));
@@ -84,7 +84,7 @@ class ConnectionStateConsumerTest {
             send(p, Topics.CONNECTION_EVENTS, id, ContractsJson.write(new ConnectionEvent(1, UUID.randomUUID().toString(),
                     ConnectionEvent.Type.REFRESH_FAILED, id, ws.id(), "fresh", ConnectionStatus.NEEDS_REAUTH, "marker", 1, 3,
                     CloudEventTypes.SOURCE_REFRESHER, Instant.now())));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> ws.as().get("/api/v1/connections/fresh").then()
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> ws.as().get("/api/v1/connections/fresh").then()
                     .body("statusReason", equalTo("marker")));
             ws.as().get("/api/v1/connections/fresh").then().body("status", equalTo("NEEDS_REAUTH"))
                     .body("lastRefreshAt", equalTo(refreshed.toString()));

@@ -59,7 +59,7 @@ class OutboxRelayTest {
         assertThat(TopicReader.forKey(Topics.CONNECTION_EVENTS, id)).isEmpty();
 
         relay.resume();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(pending(id)).isZero();
             List<ConnectionEvent.Type> types = TopicReader.forKey(Topics.CONNECTION_EVENTS, id).stream()
                     .map(r -> ContractsJson.read(r.value(), ConnectionEvent.class).type()).toList();
@@ -77,7 +77,7 @@ class OutboxRelayTest {
         String id = ws.as().contentType(ContentType.JSON).body(Api.connectBody("twice", "contacts:read"))
                 .post("/api/v1/connections").then().statusCode(201).extract().path("id");
         ws.as().delete("/api/v1/connections/twice").then().statusCode(204);
-        await().atMost(Duration.ofSeconds(30)).until(() -> pending(id) == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> pending(id) == 0);
 
         // the broker acknowledged, but the process died before the rows were marked: the mark never committed
         relay.pause();
@@ -85,7 +85,7 @@ class OutboxRelayTest {
                 "update outbox set published_at = null where connection_id = ?1").setParameter(1, id).executeUpdate());
         relay.resume();
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(pending(id)).isZero();
             List<ConnectionEvent> events = TopicReader.forKey(Topics.CONNECTION_EVENTS, id).stream()
                     .map(r -> ContractsJson.read(r.value(), ConnectionEvent.class)).toList();

@@ -82,7 +82,7 @@ class ConnectionApiTest {
         ws.as().get("/api/v1/connections").then().statusCode(200).body("connections.handle", equalTo(List.of("my-hubspot")));
 
         // the CREATED transition is published through the outbox, with CloudEvents headers
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             var recs = TopicReader.forKey(Topics.CONNECTION_EVENTS, r.getString("id"));
             assertThat(recs).hasSize(1);
             ConnectionEvent e = ContractsJson.read(recs.get(0).value(), ConnectionEvent.class);

@@ -84,7 +84,7 @@ class OAuthFlowTest {
         assertThat(view).doesNotContain("sealed").doesNotContainIgnoringCase("refreshToken").doesNotContainIgnoringCase("accessToken");
 
         // GrantState on the compacted topic: keyed by connection id, CloudEvents headers, tokens sealed
-        ConsumerRecord<String, String> rec = await().atMost(Duration.ofSeconds(30))
+        ConsumerRecord<String, String> rec = await().atMost(Duration.ofSeconds(60))
                 .until(() -> TopicReader.forKey(Topics.CONNECTION_GRANTS, id), l -> !l.isEmpty()).get(0);
         assertThat(TopicReader.header(rec, "ce_type")).isEqualTo(CloudEventTypes.GRANT_STATE);
         GrantState g = ContractsJson.read(rec.value(), GrantState.class);
@@ -108,7 +108,7 @@ class OAuthFlowTest {
         assertThat(rec.value()).doesNotContain(refreshToken).doesNotContain(accessToken);
 
         // the AUTHORIZED transition follows CREATED on the events topic
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TopicReader.forKey(Topics.CONNECTION_EVENTS, id))
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(TopicReader.forKey(Topics.CONNECTION_EVENTS, id))
                 .extracting(r -> ContractsJson.read(r.value(), ConnectionEvent.class).type())
                 .containsExactly(ConnectionEvent.Type.CREATED, ConnectionEvent.Type.AUTHORIZED));
 
@@ -143,7 +143,7 @@ class OAuthFlowTest {
         ws.as().get("/api/v1/connections/re-crm").then().statusCode(200)
                 .body("id", equalTo(id)).body("grantVersion", equalTo(2)).body("hubId", equalTo(87654321))
                 .body("scopes", equalTo(List.of("oauth", "tickets")));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TopicReader.forKey(Topics.CONNECTION_GRANTS, id))
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(TopicReader.forKey(Topics.CONNECTION_GRANTS, id))
                 .extracting(r -> ContractsJson.read(r.value(), GrantState.class).grantVersion()).containsExactly(1L, 2L));
     }
 
@@ -151,7 +151,7 @@ class OAuthFlowTest {
     void deleteRevokesAtHubSpotTombstonesAndKeepsAnAuditRow() {
         Api.Ws ws = Api.newWorkspace();
         String id = activate(ws, "gone", "contacts:read");
-        GrantState g = await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.forKey(Topics.CONNECTION_GRANTS, id),
+        GrantState g = await().atMost(Duration.ofSeconds(60)).until(() -> TopicReader.forKey(Topics.CONNECTION_GRANTS, id),
                 l -> !l.isEmpty()).stream().map(r -> ContractsJson.read(r.value(), GrantState.class)).findFirst().orElseThrow();
         String refreshToken = ciphers.grant().open(g.sealedRefreshToken(), id);
         long revocations = hubspot.requestCount("DELETE", "/oauth/v1/refresh-tokens/", 204);
@@ -168,7 +168,7 @@ class OAuthFlowTest {
         assertThat(audit[1]).isEqualTo("DELETED");
         assertThat(audit[2]).isEqualTo(true);
         assertThat(((Number) audit[3]).longValue()).isEqualTo(12345678L);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             List<ConsumerRecord<String, String>> grants = TopicReader.forKey(Topics.CONNECTION_GRANTS, id);
             assertThat(grants).hasSize(2);
             assertThat(grants.get(1).value()).isNull();
