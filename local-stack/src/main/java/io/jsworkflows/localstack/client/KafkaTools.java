@@ -35,9 +35,15 @@ public final class KafkaTools {
     private KafkaTools() {
     }
 
-    /** Every topic deployment creates: the platform's ({@link Topics#ALL}) plus the example trigger topic. */
+    /** workflow-executor's own crash-detection topic (docs/events.md); it creates it itself when missing, deployment does too. */
+    public static final Topics.Spec RUNS_INFLIGHT = new Topics.Spec("jsw.runs.inflight", 6, true, null);
+
+    /** Every topic deployment creates: the platform's ({@link Topics#ALL}), the executor's own, the example trigger topic. */
     public static List<Topics.Spec> allTopics() {
         List<Topics.Spec> all = new ArrayList<>(Topics.ALL);
+        if (all.stream().noneMatch(t -> t.name().equals(RUNS_INFLIGHT.name()))) {
+            all.add(RUNS_INFLIGHT);
+        }
         all.add(SHOPIFY_ORDERS);
         return all;
     }
