@@ -75,6 +75,43 @@ public interface ExecutorConfig {
         Retry retry();
 
         Crash crash();
+
+        /**
+         * Where workflow code runs: {@code process} (a pool of worker JVMs with their own heap limit: a runaway run kills
+         * at most its worker) or {@code in-process} (the executor's own heap).
+         */
+        @WithDefault("in-process")
+        Isolation isolation();
+
+        Workers workers();
+    }
+
+    /** Values of jsw.executor.isolation. */
+    enum Isolation {
+        PROCESS, IN_PROCESS;
+
+        /** Accepts {@code process} and {@code in-process} as written in properties and env vars. */
+        public static Isolation of(String s) {
+            return valueOf(s.trim().toUpperCase().replace('-', '_'));
+        }
+    }
+
+    /** Worker JVMs when jsw.executor.isolation=process. */
+    interface Workers {
+        /** Worker JVMs per replica. */
+        @WithDefault("2")
+        int count();
+
+        /** Runs one worker hosts at once. */
+        @WithDefault("8")
+        int runsEach();
+
+        /** Each worker's heap limit (-Xmx). */
+        @WithDefault("256m")
+        String heap();
+
+        /** The workers' class path; default: the executor's own. */
+        Optional<String> classpath();
     }
 
     /** Poison-run protection (jsw.runs.inflight). */

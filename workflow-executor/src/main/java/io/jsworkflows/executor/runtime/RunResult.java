@@ -16,7 +16,9 @@ public record RunResult(Outcome outcome, String error, List<ConsoleLine> console
         /** The run did not finish before its deadline and was cancelled. */
         TIMEOUT,
         /** The run hit a runtime limit (statements, pending promise that can never settle, ...). */
-        LIMIT
+        LIMIT,
+        /** The run killed the worker JVM hosting it (heap exhausted, stuck): counts as a crash of the executor. */
+        CRASHED
     }
 
     public boolean succeeded() {

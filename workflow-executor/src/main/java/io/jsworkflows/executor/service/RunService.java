@@ -143,11 +143,8 @@ public class RunService {
     }
 
     private void attempt(WorkflowDefinition d, String runId, String key, TriggerRecord record, int attempt, List<AttemptError> before) {
-        if (!crashes.enabled()) {
-            runAttempt(d, runId, key, record, attempt, before);
-            return;
-        }
-        int crashed = crashes.crashesBefore(d.workflowId(), key, attempt);
+        boolean guard = crashes.enabled();
+        int crashed = guard ? crashes.crashesBefore(d.workflowId(), key, attempt) : 0;
         List<AttemptError> history = before;
         if (crashed > 0) {
             history = new ArrayList<>(before);
@@ -159,12 +156,29 @@ public class RunService {
                 return;
             }
         }
-        crashes.started(runId, d.workflowId(), key, attempt, crashed);
-        runAttempt(d, runId, key, record, attempt, history);
-        crashes.finished(d.workflowId(), key);
+        while (true) {
+            if (guard) {
+                crashes.started(runId, d.workflowId(), key, attempt, crashed);
+            }
+            if (runAttempt(d, runId, key, record, attempt, history)) {
+                break;
+            }
+            // the run killed its worker JVM (jsw.executor.isolation=process): a crash, counted like an executor's
+            crashed++;
+            history = new ArrayList<>(history);
+            history.add(new AttemptError(attempt, "CRASH", CrashGuard.REASON, false, Instant.now()));
+            if (crashed >= crashes.maxCrashes()) {
+                deadLetter(d, runId, key, record, history, CrashGuard.REASON + "; it stopped its worker " + crashed + " times", attempt);
+                break;
+            }
+        }
+        if (guard) {
+            crashes.finished(d.workflowId(), key);
+        }
     }
 
-    private void runAttempt(WorkflowDefinition d, String runId, String key, TriggerRecord record, int attempt, List<AttemptError> before) {
+    /** False when the run killed the worker hosting it: nothing was handed on, the caller counts a crash. */
+    private boolean runAttempt(WorkflowDefinition d, String runId, String key, TriggerRecord record, int attempt, List<AttemptError> before) {
         Duration timeout = d.timeout() == null ? config.executor().defaultTimeout() : d.timeout();
         event(d, runId, key, record, attempt, RunEvent.Type.STARTED, null, null, List.of(), List.of());
         Map<String, String> headers = new LinkedHashMap<>(record.headers());
@@ -177,7 +191,12 @@ public class RunService {
         if (result.succeeded()) {
             count("succeeded");
             event(d, runId, key, record, attempt, RunEvent.Type.SUCCEEDED, result.durationMillis(), null, result.console(), host.calls());
-            return;
+            return true;
+        }
+        if (result.outcome() == RunResult.Outcome.CRASHED) {
+            count("crashed");
+            event(d, runId, key, record, attempt, RunEvent.Type.FAILED, result.durationMillis(), result.error(), result.console(), host.calls());
+            return false;
         }
         String category = switch (result.outcome()) {
             case TIMEOUT -> "TIMEOUT";
@@ -214,6 +233,7 @@ public class RunService {
             deadLetter(d, runId, key, record, errors, "failed " + attempt + " of " + policy.maxAttempts() + " attempts; last error: "
                     + result.error(), attempt);
         }
+        return true;
     }
 
     private void deadLetter(WorkflowDefinition d, String runId, String key, TriggerRecord record, List<AttemptError> errors, String reason,

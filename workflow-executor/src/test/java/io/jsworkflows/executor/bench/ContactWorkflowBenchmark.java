@@ -16,10 +16,12 @@ import io.jsworkflows.contracts.events.TokenState;
 import io.jsworkflows.executor.config.ExecutorConfig;
 import io.jsworkflows.executor.messaging.KafkaClients;
 import io.jsworkflows.executor.runtime.GraalWorkflowRuntime;
+import io.jsworkflows.executor.runtime.ProcessWorkflowRuntime;
 import io.jsworkflows.executor.runtime.RunHost;
 import io.jsworkflows.executor.runtime.RunRequest;
 import io.jsworkflows.executor.runtime.RunResult;
 import io.jsworkflows.executor.runtime.RuntimeLimits;
+import io.jsworkflows.executor.runtime.WorkflowRuntime;
 import io.jsworkflows.executor.service.FetchGateway;
 import io.jsworkflows.executor.service.TokenView;
 import io.jsworkflows.testsupport.HubSpotEmulator;
@@ -35,7 +37,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  * origin mapping, portal budget), against the HubSpot emulator at 0 ms latency with its rate limit off. Kafka is left
  * out: this measures the run path, not the trigger topic. Run it with {@code workflow-executor/bench/run-benchmark.sh}.
  *
- * <p>Arguments: {@code threads=1,2,4 warmup=PT10S measure=PT20S fetch=emulator|stub}; {@code fetch=stub} answers every
+ * <p>Arguments: {@code threads=1,2,4 warmup=PT10S measure=PT20S fetch=emulator|stub isolation=in-process|process workers=2}; {@code fetch=stub} answers every
  * fetch with a canned 201 at once, which measures the runtime and bridge alone.
  */
 public final class ContactWorkflowBenchmark {
@@ -45,7 +47,8 @@ public final class ContactWorkflowBenchmark {
     static final String KEYS = "bench:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new java.util.HashMap<>(Map.of("threads", "1,2,4", "warmup", "PT10S", "measure", "PT20S", "fetch", "emulator"));
+        Map<String, String> a = new java.util.HashMap<>(Map.of("threads", "1,2,4", "warmup", "PT10S", "measure", "PT20S", "fetch", "emulator",
+                "isolation", "in-process", "workers", "2"));
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             a.put(kv[0], kv[1]);
@@ -76,9 +79,13 @@ public final class ContactWorkflowBenchmark {
         Duration measure = Duration.parse(a.get("measure"));
 
         stub = a.get("fetch").equals("stub");
-        System.out.printf("contact workflow benchmark: %s, Java %s, %d cores%n", stub ? "fetch stubbed (canned 201)"
-                : "emulator " + base + " (0 ms latency, rate limit off)", Runtime.version(), Runtime.getRuntime().availableProcessors());
-        try (GraalWorkflowRuntime runtime = new GraalWorkflowRuntime(RuntimeLimits.DEFAULTS)) {
+        boolean process = a.get("isolation").equals("process");
+        System.out.printf("contact workflow benchmark: %s, isolation %s, Java %s, %d cores%n", stub ? "fetch stubbed (canned 201)"
+                : "emulator " + base + " (0 ms latency, rate limit off)", process ? "process (" + a.get("workers") + " worker JVMs, -Xmx256m)"
+                : "in-process", Runtime.version(), Runtime.getRuntime().availableProcessors());
+        try (WorkflowRuntime runtime = process
+                ? new ProcessWorkflowRuntime(RuntimeLimits.DEFAULTS, Integer.parseInt(a.get("workers")), 8, "256m", null)
+                : new GraalWorkflowRuntime(RuntimeLimits.DEFAULTS)) {
             AtomicLong seq = new AtomicLong();
             for (String t : a.get("threads").split(",")) {
                 int threads = Integer.parseInt(t.trim());
@@ -89,7 +96,7 @@ public final class ContactWorkflowBenchmark {
         System.exit(0);
     }
 
-    static void run(GraalWorkflowRuntime runtime, TokenView view, FetchGateway gateway, String source, String order, AtomicLong seq,
+    static void run(WorkflowRuntime runtime, TokenView view, FetchGateway gateway, String source, String order, AtomicLong seq,
             int threads, Duration duration, boolean report) throws InterruptedException {
         ConcurrentLinkedQueue<long[]> runs = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Long> tokenLookups = new ConcurrentLinkedQueue<>();

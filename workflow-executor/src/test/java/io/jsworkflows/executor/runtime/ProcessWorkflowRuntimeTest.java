@@ -1,0 +1,137 @@
+package io.jsworkflows.executor.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Worker JVMs: a run that exhausts its worker's heap kills only that worker; the runs that shared it still succeed. */
+class ProcessWorkflowRuntimeTest {
+
+    static ProcessWorkflowRuntime runtime;
+
+    static final String NORMAL = """
+            export class Workflow {
+              async start(data, headers, api) {
+                const { token, error } = await api.getOAuthToken('my-hubspot');
+                if (error) throw new Error(error);
+                await new Promise(r => setTimeout(r, data.wait ?? 200));
+                const res = await fetch('https://api.hubapi.com/crm/v3/objects/contacts', { method: 'POST',
+                    headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ email: data.email }) });
+                console.log('status', res.status, (await res.json()).id);
+                if (!res.ok) throw new Error(`HubSpot answered ${res.status}`);
+              }
+            }
+            """;
+    static final String BOMB = "export class Workflow { async start() { const a = new Array(2 ** 30).fill(1); return a.length; } }";
+
+    @BeforeAll
+    static void start() {
+        runtime = new ProcessWorkflowRuntime(RuntimeLimits.DEFAULTS, 2, 4, "256m", null);
+    }
+
+    @AfterAll
+    static void stop() {
+        List<Long> pids = runtime.workerPids();
+        runtime.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> pids.stream().noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)));
+    }
+
+    static final class Host implements RunHost {
+        @Override
+        public CompletableFuture<TokenResult> getOAuthToken(String handle) {
+            return CompletableFuture.completedFuture(TokenResult.ok("token-for-" + handle));
+        }
+
+        @Override
+        public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
+            if (!request.headers().contains(List.of("authorization", "Bearer token-for-my-hubspot"))) {
+                return CompletableFuture.failedFuture(new FetchException("EGRESS_DENIED", "no token"));
+            }
+            return CompletableFuture.completedFuture(new FetchResponse(201, "Created", request.url(), List.of(), "{\"id\":\"42\"}"));
+        }
+    }
+
+    static RunResult run(String workflowId, String source, String key) {
+        return run(runtime, workflowId, source, key, 200);
+    }
+
+    static RunResult run(ProcessWorkflowRuntime rt, String workflowId, String source, String key, int waitMillis) {
+        return rt.run(new RunRequest(workflowId, 1, source, "{\"email\":\"a@example.com\",\"wait\":" + waitMillis + "}",
+                Map.of("X-JSW-Idempotency-Key", key), Duration.ofSeconds(30)), new Host());
+    }
+
+    @Test
+    void aMemoryBombKillsOnlyItsWorkerAndTheRunsBesideItSucceed() throws Exception {
+        // one worker, so that the bomb surely shares it with runs in flight
+        ProcessWorkflowRuntime one = new ProcessWorkflowRuntime(RuntimeLimits.DEFAULTS, 1, 4, "256m", null);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            assertThat(run(one, "normal", NORMAL, "warm-1", 0).outcome()).isEqualTo(RunResult.Outcome.SUCCEEDED);
+            List<Future<RunResult>> normal = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String key = "order-" + i;
+                normal.add(pool.submit(() -> run(one, "normal", NORMAL, key, 1500)));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> one.hosted() == 3);
+            Future<RunResult> bomb = pool.submit(() -> run(one, "bomb", BOMB, "bomb-1", 0));
+            for (int i = 3; i < 20; i++) {
+                String key = "order-" + i;
+                normal.add(pool.submit(() -> run(one, "normal", NORMAL, key, 100)));
+            }
+            RunResult b = bomb.get();
+            assertThat(b.outcome()).isEqualTo(RunResult.Outcome.CRASHED);
+            assertThat(b.error()).isEqualTo("the executor stopped while this run was in progress (possible runaway memory or CPU)");
+            for (Future<RunResult> f : normal) {
+                RunResult r = f.get();
+                assertThat(r.outcome()).as(r.error()).isEqualTo(RunResult.Outcome.SUCCEEDED);
+                assertThat(r.console()).singleElement().satisfies(l -> assertThat(l.message()).isEqualTo("status 201 42"));
+            }
+            // the worker it shared died, then the one it ran alone on
+            assertThat(one.workerDeaths()).isEqualTo(2);
+            // its next attempt runs alone at once and kills one worker only
+            assertThat(run(one, "bomb", BOMB, "bomb-1", 0).outcome()).isEqualTo(RunResult.Outcome.CRASHED);
+            assertThat(one.workerDeaths()).isEqualTo(3);
+            assertThat(run(one, "normal", NORMAL, "after", 0).outcome()).isEqualTo(RunResult.Outcome.SUCCEEDED);
+        } finally {
+            pool.shutdownNow();
+            one.close();
+        }
+    }
+
+    @Test
+    void checksRunInTheWorkersToo() {
+        runtime.check("ok", NORMAL);
+        assertThatThrownBy(() -> runtime.check("broken", "export class Nope {}")).isInstanceOf(InvalidWorkflowException.class)
+                .hasMessageContaining("does not export a class named Workflow");
+        assertThatThrownBy(() -> runtime.check("top-level-bomb", "const a = new Array(2 ** 30).fill(1); export class Workflow { async start() {} }"))
+                .isInstanceOf(InvalidWorkflowException.class).hasMessageContaining("stopped its worker");
+    }
+
+    @Test
+    void aWorkerDiesWithTheExecutor() throws Exception {
+        // a stand-in executor: the worker watches its pid
+        Process parent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version").start();
+        Process worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-cp",
+                ProcessWorkflowRuntime.executorClasspath(), WorkerMain.class.getName(), Long.toString(parent.pid())).start();
+        try {
+            parent.waitFor();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !worker.isAlive());
+        } finally {
+            worker.destroyForcibly();
+        }
+    }
+}
