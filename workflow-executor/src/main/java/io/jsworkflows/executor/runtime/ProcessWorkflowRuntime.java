@@ -442,9 +442,11 @@ public final class ProcessWorkflowRuntime implements WorkflowRuntime {
             List<Pending> hosted = new ArrayList<>(pending.values());
             pending.clear();
             boolean alone = hosted.size() == 1;
+            if (!closed) {
+                deaths.incrementAndGet(); // counted before the callers learn of it
+            }
             hosted.forEach(p -> p.answer.completeExceptionally(new WorkerDied(alone)));
             if (!closed) {
-                deaths.incrementAndGet();
                 LOG.warning("workflow worker " + process.pid() + " stopped while hosting " + hosted.size() + " run(s); starting a new one");
                 // a worker that dies before it is ready (bad class path, ...) is not restarted in a tight loop
                 if (ready) {
