@@ -13,7 +13,9 @@ public final class ProcessWatchdog {
 
     public static void killWhenThisJvmExits(long targetPid, String signal) {
         long me = ProcessHandle.current().pid();
-        String script = "while kill -0 " + me + " 2>/dev/null; do sleep 1; done; kill -" + signal + " " + targetPid + " 2>/dev/null";
+        // ends by itself once the target is gone, so a recycled pid is never signalled
+        String script = "while kill -0 " + me + " 2>/dev/null && kill -0 " + targetPid + " 2>/dev/null; do sleep 1; done; "
+                + "kill -0 " + me + " 2>/dev/null || kill -" + signal + " " + targetPid + " 2>/dev/null; exit 0";
         try {
             new ProcessBuilder("sh", "-c", script).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
