@@ -162,7 +162,7 @@ public class TokenView {
                         + "workspace. Create it (POST /api/v1/connections) or fix the handle in the workflow.", null, false));
             }
             boolean usable = e.state().status().usable() && e.token() != null;
-            if (!usable || remaining(e).compareTo(minValidity) >= 0) {
+            if (!usable || remaining(e).compareTo(cappedByLifetime(e, minValidity)) >= 0) {
                 return CompletableFuture.completedFuture(evaluate(e));
             }
             requestRefresh(e, RefreshRequest.Reason.MIN_VALIDITY);
@@ -200,6 +200,20 @@ public class TokenView {
             return new Lookup(null, error, e, s.status() == ConnectionStatus.NEEDS_REAUTH);
         }
         return new Lookup(e.token(), null, e, false);
+    }
+
+    /**
+     * The validity a lookup insists on: the run's timeout, but at most a quarter of the token's lifetime. A token that
+     * lives about as long as a run would otherwise always look due, every run would ask for a refresh the refresher
+     * rightly ignores and wait for one that does not come; the refresher's own lead keeps such tokens fresh.
+     */
+    static Duration cappedByLifetime(Entry e, Duration minValidity) {
+        TokenState s = e.state();
+        if (s.expiresAt() == null || s.refreshedAt() == null) {
+            return minValidity;
+        }
+        Duration quarter = Duration.between(s.refreshedAt(), s.expiresAt()).dividedBy(4);
+        return quarter.isPositive() && quarter.compareTo(minValidity) < 0 ? quarter : minValidity;
     }
 
     private static Duration remaining(Entry e) {

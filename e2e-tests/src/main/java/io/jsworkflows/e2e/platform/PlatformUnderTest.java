@@ -1,0 +1,324 @@
+package io.jsworkflows.e2e.platform;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.jsworkflows.contracts.crypto.TokenCipher;
+import io.jsworkflows.kafkabroker.KafkaProcessBroker;
+import io.jsworkflows.localstack.client.KafkaTools;
+import io.jsworkflows.localstack.stack.ManagedService;
+import io.jsworkflows.testsupport.HubSpotEmulator;
+import io.jsworkflows.testsupport.SharedPostgres;
+
+/**
+ * The whole platform as separate processes, the way it is deployed: a Kafka broker (KRaft) and PostgreSQL, the packaged
+ * HubSpot emulator, connections-service, N token-refresher and M workflow-executor replicas, each {@code java -jar
+ * target/quarkus-app/quarkus-run.jar} on a free port with the environment the deployment manifests use. Nothing is
+ * shared in-process, so a test or drill can only go through APIs and topics, and can SIGKILL any part.
+ */
+public final class PlatformUnderTest implements AutoCloseable {
+
+    public static final String EMULATOR = "hubspot-emulator";
+    public static final String CONNECTIONS = "connections-service";
+    public static final String REFRESHER = "token-refresher";
+    public static final String EXECUTOR = "workflow-executor";
+
+    /** What to start; the maps are extra environment variables per service (they win over the defaults). */
+    public record Options(Path workDir, int refreshers, int executors, Map<String, String> emulatorEnv,
+            Map<String, String> connectionsEnv, Map<String, String> refresherEnv, Map<String, String> executorEnv) {
+
+        public static Options defaults(Path workDir) {
+            return new Options(workDir, 1, 1, Map.of(), Map.of(), Map.of(), Map.of());
+        }
+
+        public Options replicas(int refresherReplicas, int executorReplicas) {
+            return new Options(workDir, refresherReplicas, executorReplicas, emulatorEnv, connectionsEnv, refresherEnv, executorEnv);
+        }
+
+        public Options emulator(Map<String, String> env) {
+            return new Options(workDir, refreshers, executors, env, connectionsEnv, refresherEnv, executorEnv);
+        }
+
+        public Options refresher(Map<String, String> env) {
+            return new Options(workDir, refreshers, executors, emulatorEnv, connectionsEnv, env, executorEnv);
+        }
+
+        public Options executor(Map<String, String> env) {
+            return new Options(workDir, refreshers, executors, emulatorEnv, connectionsEnv, refresherEnv, env);
+        }
+    }
+
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
+
+    private final Options options;
+    private final Path root;
+    private final Map<String, ManagedService> services = new LinkedHashMap<>();
+    private final String grantKeys = TokenCipher.generateKey("e2e-grant-1");
+    private final String tokenKeys = TokenCipher.generateKey("e2e-token-1");
+    private final String adminKey = "jsw_admin_" + random(18);
+    private KafkaProcessBroker broker;
+    private String bootstrap;
+    private String jdbcUrl;
+
+    public PlatformUnderTest(Options options) {
+        this.options = options;
+        this.root = repositoryRoot();
+    }
+
+    /** Starts everything and waits until every service reports ready; on failure stops what it started. */
+    public PlatformUnderTest start() throws Exception {
+        long t0 = System.nanoTime();
+        try {
+            Files.createDirectories(options.workDir());
+            broker = new KafkaProcessBroker(new KafkaProcessBroker.Options(options.workDir().resolve("kafka"), 0, 0, 1, false, "512m"))
+                    .start(Duration.ofSeconds(120));
+            bootstrap = broker.bootstrapServers();
+            jdbcUrl = freshDatabase(SharedPostgres.jdbcUrl());
+            KafkaTools.createPlatformTopics(bootstrap);
+            log("kafka %s and postgres ready after %d ms", bootstrap, ms(t0));
+            start(EMULATOR, 0);
+            start(CONNECTIONS, 0);
+            List<ManagedService> replicas = new ArrayList<>();
+            for (int i = 0; i < options.refreshers(); i++) {
+                replicas.add(launch(REFRESHER, i));
+            }
+            for (int i = 0; i < options.executors(); i++) {
+                replicas.add(launch(EXECUTOR, i));
+            }
+            for (ManagedService s : replicas) {
+                s.awaitReady(READY_TIMEOUT);
+            }
+            log("platform ready after %d ms: %s", ms(t0), services.keySet());
+            return this;
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void start(String module, int replica) throws IOException, InterruptedException {
+        launch(module, replica).awaitReady(READY_TIMEOUT);
+    }
+
+    private ManagedService launch(String module, int replica) throws IOException {
+        String name = name(module, replica);
+        ManagedService old = services.get(name);
+        int port = old != null ? old.port() : KafkaProcessBroker.freePort();
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (./mvnw -B -ntp install -DskipTests)");
+        }
+        List<String> jvm = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Xmx" + (module.equals(EXECUTOR) ? "512m" : "256m"));
+        ManagedService s = new ManagedService(name, port, jar, options.workDir().resolve("logs").resolve(name + ".log"), jvm,
+                environment(module, port));
+        s.start();
+        services.put(name, s);
+        return s;
+    }
+
+    /** The same variable names as docker-compose.yml and the Kubernetes manifests. */
+    private Map<String, String> environment(String module, int port) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("QUARKUS_LOG_CONSOLE_COLOR", "false");
+        if (!module.equals(EMULATOR)) {
+            env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        }
+        String emulator = module.equals(EMULATOR) ? null : emulatorUrl();
+        switch (module) {
+            case EMULATOR -> env.putAll(options.emulatorEnv());
+            case CONNECTIONS -> {
+                env.putAll(hubspot(emulator));
+                env.put("JSW_PUBLIC_URL", "http://localhost:" + port);
+                env.put("JSW_ADMIN_KEY", adminKey);
+                env.put("JSW_CRYPTO_GRANT_KEYS", grantKeys);
+                env.put("JSW_CRYPTO_TOKEN_KEYS", tokenKeys);
+                env.put("JSW_DB_URL", jdbcUrl);
+                env.put("JSW_DB_USER", SharedPostgres.USER);
+                env.put("JSW_DB_PASSWORD", SharedPostgres.PASSWORD);
+                env.putAll(options.connectionsEnv());
+            }
+            case REFRESHER -> {
+                env.putAll(hubspot(emulator));
+                env.put("JSW_CRYPTO_GRANT_KEYS", grantKeys);
+                env.put("JSW_CRYPTO_TOKEN_KEYS", tokenKeys);
+                env.putAll(options.refresherEnv());
+            }
+            case EXECUTOR -> {
+                env.put("JSW_HUBSPOT_API_URL", emulator);
+                env.put("JSW_CRYPTO_TOKEN_KEYS", tokenKeys);
+                env.put("JSW_CONNECTIONS_URL", connectionsUrl());
+                int emulatorPort = services.get(EMULATOR).port();
+                env.put("JSW_EXECUTOR_EGRESS_ALLOW", "localhost:" + emulatorPort + ",127.0.0.1:" + emulatorPort);
+                env.putAll(options.executorEnv());
+            }
+            default -> throw new IllegalArgumentException(module);
+        }
+        return env;
+    }
+
+    private static Map<String, String> hubspot(String emulator) {
+        return Map.of(
+                "JSW_HUBSPOT_API_URL", emulator,
+                "JSW_HUBSPOT_AUTHORIZE_URL", emulator + "/oauth/authorize",
+                "JSW_HUBSPOT_CLIENT_ID", HubSpotEmulator.CLIENT_ID,
+                "JSW_HUBSPOT_CLIENT_SECRET", HubSpotEmulator.CLIENT_SECRET);
+    }
+
+    // ------------------------------------------------------------------ where things are
+
+    public String bootstrapServers() {
+        return bootstrap;
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public String adminKey() {
+        return adminKey;
+    }
+
+    public String emulatorUrl() {
+        return "http://localhost:" + services.get(EMULATOR).port();
+    }
+
+    public HubSpotEmulator emulator() {
+        return HubSpotEmulator.at(emulatorUrl());
+    }
+
+    public String connectionsUrl() {
+        return "http://localhost:" + services.get(CONNECTIONS).port();
+    }
+
+    public String executorUrl() {
+        return executorUrl(0);
+    }
+
+    public String executorUrl(int replica) {
+        return "http://localhost:" + service(EXECUTOR, replica).port();
+    }
+
+    public ManagedService service(String module, int replica) {
+        ManagedService s = services.get(name(module, replica));
+        if (s == null) {
+            throw new IllegalArgumentException("no " + name(module, replica));
+        }
+        return s;
+    }
+
+    public List<ManagedService> services() {
+        return List.copyOf(services.values());
+    }
+
+    public Path logOf(String module, int replica) {
+        return service(module, replica).log();
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    /** SIGKILL, as the kernel's OOM killer or a lost node would: no shutdown hook, no graceful leave. */
+    public void kill(String module, int replica) throws InterruptedException {
+        ManagedService s = service(module, replica);
+        Process p = s.process();
+        p.destroyForcibly();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(s.name() + " survived SIGKILL");
+        }
+        log("killed %s (pid %d)", s.name(), p.pid());
+    }
+
+    /** Starts a replica again on its old port (after {@link #kill}) and waits for it to be ready. */
+    public void restart(String module, int replica) throws IOException, InterruptedException {
+        ManagedService s = service(module, replica);
+        if (s.isAlive()) {
+            s.stop(Duration.ofSeconds(20));
+        }
+        start(module, replica);
+        log("restarted %s", s.name());
+    }
+
+    /** Stops the broker (SIGTERM, controlled shutdown) and starts it again on the same ports and data. */
+    public Duration restartBroker(Duration down) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        broker.close();
+        log("kafka stopped");
+        if (!down.isZero()) {
+            TimeUnit.MILLISECONDS.sleep(down.toMillis()); // the outage itself is the point of the drill
+        }
+        broker.start(Duration.ofSeconds(120));
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        log("kafka back after %d ms", took.toMillis());
+        return took;
+    }
+
+    @Override
+    public void close() {
+        List<ManagedService> all = new ArrayList<>(services.values());
+        java.util.Collections.reverse(all);
+        for (ManagedService s : all) {
+            s.stop(Duration.ofSeconds(15));
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        log("platform stopped");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static String name(String module, int replica) {
+        return module.equals(EMULATOR) || module.equals(CONNECTIONS) ? module : module + "-" + replica;
+    }
+
+    /** The repository root: {@code jsw.root.dir} (set by the build), else the nearest directory with a {@code jsw} launcher. */
+    public static Path repositoryRoot() {
+        String prop = System.getProperty("jsw.root.dir");
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop).toAbsolutePath().normalize();
+        }
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isRegularFile(p.resolve("jsw"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("cannot find the repository root (set -Djsw.root.dir)");
+        }
+        return p;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger DATABASES = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** One database per platform, so that platforms started one after another in a JVM never see each other's rows. */
+    private static String freshDatabase(String sharedUrl) throws java.sql.SQLException {
+        String db = "e2e_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(sharedUrl, SharedPostgres.USER, SharedPostgres.PASSWORD);
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + db);
+        }
+        return sharedUrl.replaceFirst("/" + SharedPostgres.DATABASE + "(\\?|$)", "/" + db + "$1");
+    }
+
+    private static String random(int bytes) {
+        byte[] raw = new byte[bytes];
+        new SecureRandom().nextBytes(raw);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    }
+
+    private static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf("[platform] " + format + "%n", args);
+    }
+}
