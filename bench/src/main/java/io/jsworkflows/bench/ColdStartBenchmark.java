@@ -1,0 +1,130 @@
+package io.jsworkflows.bench;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.jsworkflows.contracts.Topics;
+import io.jsworkflows.contracts.crypto.TokenCipher;
+import io.jsworkflows.contracts.events.ConnectionStatus;
+import io.jsworkflows.contracts.events.TokenState;
+import io.jsworkflows.contracts.json.ContractsJson;
+import io.jsworkflows.kafkabroker.KafkaProcessBroker;
+
+/**
+ * Executor cold start: a broker of its own holding {@code tokens} connections' tokens on {@code jsw.connections.tokens}
+ * (sealed with a real key, with the refresher's producer settings), then the packaged executor started as
+ * {@code ./jsw up} starts it; the figure is process start → first 200 from {@code /q/health/ready} (its token view,
+ * definitions and run starts caught up), repeated {@code runs} times.
+ *
+ * <p>Usage: {@code ColdStartBenchmark root=. work=bench/target/work results=bench/target/results.properties tokens=100000 runs=2}
+ */
+public final class ColdStartBenchmark {
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> a = Bench.args(argv, Map.of("root", ".", "work", "bench/target/work",
+                "results", "bench/target/results.properties", "tokens", "100000", "runs", "2"));
+        Path root = Path.of(a.get("root")).toAbsolutePath().normalize();
+        Path work = Path.of(a.get("work")).toAbsolutePath().normalize().resolve("coldstart");
+        int tokens = Integer.parseInt(a.get("tokens"));
+        int runs = Integer.parseInt(a.get("runs"));
+        String tokenKeys = TokenCipher.generateKey("bench-cold");
+        Map<String, Object> results = new LinkedHashMap<>();
+
+        try (KafkaProcessBroker broker = new KafkaProcessBroker(new KafkaProcessBroker.Options(work.resolve("kafka-" + System.nanoTime()),
+                0, 0, 1, false, "512m"))) {
+            broker.start(Duration.ofSeconds(120));
+            String bootstrap = broker.bootstrapServers();
+            createTopics(bootstrap);
+            long t0 = System.nanoTime();
+            seed(bootstrap, tokenKeys, tokens);
+            Bench.log("cold start: %,d tokens published to %s in %.1f s", tokens, Topics.CONNECTION_TOKENS, (System.nanoTime() - t0) / 1e9);
+
+            List<Long> millis = new ArrayList<>();
+            for (int i = 1; i <= runs; i++) {
+                Map<String, String> env = new LinkedHashMap<>();
+                env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+                env.put("JSW_CRYPTO_TOKEN_KEYS", tokenKeys);
+                env.put("JSW_HUBSPOT_API_URL", "http://127.0.0.1:9"); // never called: no workflow runs here
+                env.put("JSW_EXECUTOR_TRIGGERS_GROUP_ID", "bench-cold-" + i);
+                env.put("JSW_EXECUTOR_RETRY_GROUP_ID", "bench-cold-retry-" + i);
+                double load = Bench.load1();
+                try (ExecutorProcess ex = ExecutorProcess.start(root, work.resolve("executor-" + i + ".log"), env)) {
+                    ExecutorProcess.Ready r = ex.awaitReady(Duration.ofSeconds(180));
+                    millis.add(r.millis());
+                    Bench.log("cold start %d: ready after %,d ms with %,d connections in the token view (Quarkus started in %.2f s; load %.2f)",
+                            i, r.millis(), r.connections(), ex.quarkusStartedSeconds(), load);
+                    results.put("coldstart.run" + i + ".ms", r.millis());
+                    results.put("coldstart.run" + i + ".connections", r.connections());
+                    results.put("coldstart.run" + i + ".quarkus-started-s", ex.quarkusStartedSeconds());
+                    results.put("coldstart.run" + i + ".load1", load);
+                }
+            }
+            results.put("coldstart.tokens", tokens);
+            results.put("coldstart.runs", runs);
+            results.put("coldstart.max.ms", millis.stream().mapToLong(Long::longValue).max().orElse(-1));
+            results.put("coldstart.min.ms", millis.stream().mapToLong(Long::longValue).min().orElse(-1));
+        }
+        Bench.saveResults(Path.of(a.get("results")), results);
+        System.exit(0);
+    }
+
+    static void createTopics(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (Topics.Spec s : Topics.ALL) {
+                topics.add(new NewTopic(s.name(), s.partitions(), (short) 1)
+                        .configs(Map.of("cleanup.policy", s.compacted() ? "compact" : "delete")));
+            }
+            topics.add(new NewTopic("jsw.runs.inflight", 6, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+            admin.createTopics(topics).all().get();
+        }
+    }
+
+    /** Tokens as token-refresher publishes them: TokenState JSON, the access token sealed for its connection, lz4. */
+    static void seed(String bootstrap, String tokenKeys, int count) throws Exception {
+        TokenCipher cipher = TokenCipher.fromConfig(tokenKeys, "bench token key");
+        SecureRandom random = new SecureRandom();
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                // the refresher's producer settings (KafkaStatePublisher)
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        AtomicLong failed = new AtomicLong();
+        Instant now = Instant.now();
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < count; i++) {
+                String id = "cold-" + i;
+                byte[] raw = new byte[72];
+                random.nextBytes(raw);
+                String accessToken = "CO" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw); // the emulator's shape
+                TokenState t = new TokenState(TokenState.SCHEMA_VERSION, id, "ws-cold-" + (i % 1000), "hubspot-" + i, 10_000_000L + i,
+                        List.of("crm.objects.contacts.write", "crm.objects.deals.write", "oauth"), ConnectionStatus.ACTIVE,
+                        cipher.seal(accessToken, id), now.plusSeconds(600 + i % 1200), 1, 1, now, null);
+                p.send(new ProducerRecord<>(Topics.CONNECTION_TOKENS, id, ContractsJson.write(t)), (md, e) -> {
+                    if (e != null) {
+                        failed.incrementAndGet();
+                    }
+                });
+            }
+            p.flush();
+        }
+        if (failed.get() > 0) {
+            throw new IllegalStateException(failed.get() + " token records were not published");
+        }
+    }
+}
