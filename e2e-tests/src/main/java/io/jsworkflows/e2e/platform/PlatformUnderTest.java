@@ -113,11 +113,13 @@ public final class PlatformUnderTest implements AutoCloseable {
         String name = name(module, replica);
         ManagedService old = services.get(name);
         int port = old != null ? old.port() : KafkaProcessBroker.freePort();
-        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        // -Djsw.e2e.jar-root runs the services of another checkout's build (e.g. to compare two versions)
+        Path jar = Path.of(System.getProperty("jsw.e2e.jar-root", root.toString())).resolve(module)
+                .resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw -B -ntp install -DskipTests)");
         }
-        List<String> jvm = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Xmx" + (module.equals(EXECUTOR) ? "512m" : "256m"));
+        List<String> jvm = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-Xmx" + (module.equals(EXECUTOR) ? "512m" : "256m"));
         ManagedService s = new ManagedService(name, port, jar, options.workDir().resolve("logs").resolve(name + ".log"), jvm,
                 environment(module, port));
         s.start();
