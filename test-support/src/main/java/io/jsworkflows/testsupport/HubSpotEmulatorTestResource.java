@@ -1,5 +1,7 @@
 package io.jsworkflows.testsupport;
 
+import io.jsworkflows.kafkabroker.ProcessWatchdog;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -155,7 +157,7 @@ public class HubSpotEmulatorTestResource implements QuarkusTestResourceLifecycle
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the HubSpot emulator: " + e.getMessage(), e);
         }
-        ProcessWatchdog.killWhenThisJvmExits(p.pid(), "KILL");
+        ProcessWatchdog.guard(p.pid(), "KILL", 0);
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "hubspot-emulator-stop"));
         String base = "http://localhost:" + port;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -1,5 +1,7 @@
 package io.jsworkflows.testsupport;
 
+import io.jsworkflows.kafkabroker.ProcessWatchdog;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -81,7 +83,7 @@ public final class SharedPostgres {
         Path pidFile = data.resolve("postmaster.pid");
         if (Files.exists(pidFile)) {
             long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
-            ProcessWatchdog.killWhenThisJvmExits(pid, "QUIT");
+            ProcessWatchdog.guard(pid, "QUIT", 10);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.jsworkflows.localstack.stack;
 
+import io.jsworkflows.kafkabroker.ProcessWatchdog;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,11 +66,11 @@ public final class ManagedService {
         cmd.addAll(jvmOptions);
         cmd.add("-jar");
         cmd.add(jar.toString());
-        ProcessBuilder pb = Watchdog.detached(cmd).directory(jar.getParent().toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = ProcessWatchdog.detached(cmd).directory(jar.getParent().toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         pb.environment().putAll(env);
         process = pb.start();
-        Watchdog.guard(process.pid(), "TERM", 20);
+        ProcessWatchdog.guard(process.pid(), "TERM", 20);
     }
 
     /** Waits until {@code /q/health/ready} answers 200; fails early if the process exits. */

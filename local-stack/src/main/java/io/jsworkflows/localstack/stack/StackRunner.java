@@ -1,5 +1,7 @@
 package io.jsworkflows.localstack.stack;
 
+import io.jsworkflows.kafkabroker.ProcessWatchdog;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -224,7 +226,7 @@ public final class StackRunner {
                 + rel(log) + ")");
         Process p = new ProcessBuilder(s.root().resolve("mvnw").toString(), "-B", "-ntp", "-q", "install", "-DskipTests")
                 .directory(s.root().toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Watchdog.guard(p.pid(), "TERM", 10);
+        ProcessWatchdog.guard(p.pid(), "TERM", 10);
         int rc = p.waitFor();
         List<String> still = SERVICES.stream().map(ServiceSpec::module).filter(m -> !Files.exists(jarOf(m))).toList();
         if (rc != 0 || !still.isEmpty()) {
@@ -296,7 +298,7 @@ public final class StackRunner {
         }
         long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().trim());
         // SIGINT = PostgreSQL's fast shutdown: clean, and quick
-        Watchdog.guard(postmaster, "INT", 20);
+        ProcessWatchdog.guard(postmaster, "INT", 20);
         started.push(new ProcessStoppable("postgres", () -> ProcessHandle.of(postmaster).orElse(null)) {
             @Override
             public void stop() {

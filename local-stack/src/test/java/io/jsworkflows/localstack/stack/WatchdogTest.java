@@ -1,5 +1,7 @@
 package io.jsworkflows.localstack.stack;
 
+import io.jsworkflows.kafkabroker.ProcessWatchdog;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,7 +37,7 @@ class WatchdogTest {
 
     @Test
     void detachedProcessesGetTheirOwnSession() {
-        List<String> cmd = Watchdog.detached(List.of("true")).command();
+        List<String> cmd = ProcessWatchdog.detached(List.of("true")).command();
         assertThat(cmd.getLast()).isEqualTo("true");
         assertThat(cmd.getFirst()).isIn("setsid", "true");
     }

@@ -1,4 +1,4 @@
-package io.jsworkflows.localstack.stack;
+package io.jsworkflows.kafkabroker;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,15 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Stops a process when the jsw JVM is gone, however it went (a shutdown hook does not run on SIGKILL): a small shell
- * loop in its own session (so Ctrl-C in the terminal does not kill it) polls our pid, then sends {@code signal} to
- * the target and, if it is still there after a grace period, SIGKILL. It ends by itself once the target is gone.
+ * Stops a process when the JVM that started it is gone, however it went (a shutdown hook does not run on SIGKILL): a
+ * small shell loop in its own session (so Ctrl-C in the terminal does not kill it) polls our pid, then sends
+ * {@code signal} to the target and, if it is still there after a grace period, SIGKILL. It ends by itself once the
+ * target is gone, so a recycled pid is never signalled. Used by the local stack, the test servers and the e2e platform.
  */
-public final class Watchdog {
+public final class ProcessWatchdog {
 
     private static final boolean HAS_SETSID = Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"));
 
-    private Watchdog() {
+    private ProcessWatchdog() {
     }
 
     public static long guard(long targetPid, String signal, int graceSeconds) {
