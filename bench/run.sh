@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark table of docs/performance.md, measured in one run on this machine. From the repository root:
 #
-#   bench/run.sh [--full] [--orders N] [--warmup PT60S] [--half PT30S] [--skip token,refresher,coldstart,stack]
+#   bench/run.sh [--full] [--orders N] [--warmup PT240S] [--half PT30S] [--skip token,refresher,coldstart,stack]
 #
 # Steps (logs in bench/target/logs/, figures in bench/target/results.properties, the table in bench/target/report.md):
 #   1. getOAuthToken latency inside a run: workflow-executor/bench/run-benchmark.sh (in-JVM runtime + emulator)
@@ -18,7 +18,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 
-MODE=short ORDERS=5000 WARMUP=PT60S HALF=PT30S SKIP=""
+MODE=short ORDERS=5000 WARMUP=PT240S HALF=PT30S SKIP=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --full) MODE=full ;;

@@ -56,6 +56,7 @@ public final class Report {
                 : a.get("started")).append(" (").append(a.get("mode")).append(" mode)\n");
         b.append("machine: ").append(machine()).append("; Java ").append(Runtime.version()).append(", Node ")
                 .append(a.get("node-version").isBlank() ? "?" : a.get("node-version")).append('\n');
+        b.append("build: ").append(build()).append('\n');
         b.append("load average (1 min): ").append(a.get("load-start").isBlank() ? "?" : a.get("load-start")).append(" at the start, ")
                 .append(Bench.fmt("%.2f", Bench.load1())).append(" at the end").append(phaseLoads()).append("\n\n");
         b.append("| Figure | jsworkflows | Node.js 20 + kafkajs | Goal | Met |\n");
@@ -249,6 +250,29 @@ public final class Report {
     static String read(String file) throws IOException {
         Path p = Path.of(file);
         return Files.exists(p) ? Files.readString(p) : null;
+    }
+
+    /** The commit and when each service's packaged jar (what ./jsw up runs) was built. */
+    static String build() {
+        StringBuilder b = new StringBuilder();
+        try {
+            Process p = new ProcessBuilder("git", "log", "-1", "--format=%h %cd", "--date=format:%Y-%m-%d %H:%M").redirectErrorStream(true).start();
+            b.append("HEAD ").append(new String(p.getInputStream().readAllBytes()).trim());
+            p.waitFor();
+        } catch (IOException | InterruptedException e) {
+            b.append("HEAD ?");
+        }
+        b.append("; jars built");
+        for (String m : List.of("hubspot-emulator", "connections-service", "token-refresher", "workflow-executor")) {
+            Path jar = Path.of(m, "target/quarkus-app/quarkus-run.jar");
+            try {
+                b.append(' ').append(m).append(' ').append(Files.getLastModifiedTime(jar).toInstant().toString().substring(0, 16).replace('T', ' '));
+            } catch (IOException e) {
+                b.append(' ').append(m).append(" (missing)");
+            }
+            b.append(m.equals("workflow-executor") ? " UTC" : ",");
+        }
+        return b.toString();
     }
 
     static String machine() {

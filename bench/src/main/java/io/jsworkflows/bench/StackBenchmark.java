@@ -103,7 +103,7 @@ public final class StackBenchmark {
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = Bench.args(argv, new LinkedHashMap<>(Map.ofEntries(Map.entry("root", "."), Map.entry("state", ".jsw"),
                 Map.entry("work", "bench/target/work"), Map.entry("results", "bench/target/results.properties"),
-                Map.entry("orders", "5000"), Map.entry("warmup", "PT60S"), Map.entry("half", "PT30S"), Map.entry("shops", "256"),
+                Map.entry("orders", "5000"), Map.entry("warmup", "PT240S"), Map.entry("warmup-min", "PT60S"), Map.entry("half", "PT30S"), Map.entry("shops", "256"),
                 Map.entry("rate-windows", "6"), Map.entry("kafka", "127.0.0.1:9092"), Map.entry("emulator", "http://127.0.0.1:8090"),
                 Map.entry("executor", "http://127.0.0.1:8083"), Map.entry("connections", "http://localhost:8081"),
                 Map.entry("node", "node"), Map.entry("phases", "throughput,rate"))));
@@ -162,10 +162,11 @@ public final class StackBenchmark {
         burst(node, 1, Duration.ofSeconds(60), "probe");
 
         int n = Integer.parseInt(a.get("orders"));
+        Duration warmupMin = Duration.parse(a.get("warmup-min"));
         Duration warmup = Duration.parse(a.get("warmup"));
         Duration half = Duration.parse(a.get("half"));
         for (Target t : List.of(jsw, node)) {
-            warmup(t, warmup);
+            warmup(t, warmupMin, warmup);
             Phase p = burst(t, n, Duration.ofMinutes(10), "burst");
             p.save(results, t.name + ".burst");
         }
@@ -237,18 +238,35 @@ public final class StackBenchmark {
         return p.pid();
     }
 
-    /** Bursts of 500 orders, each waited for, until {@code duration} has passed (JIT warm-up of both sides and the emulator). */
-    void warmup(Target t, Duration duration) {
-        long end = System.nanoTime() + duration.toNanos();
-        int rounds = 0;
-        double last = 0;
-        while (System.nanoTime() < end) {
-            Phase p = burst(t, 500, Duration.ofMinutes(5), null);
-            last = p.runsPerSecond();
-            rounds++;
+    /**
+     * JIT warm-up of each side (and of the emulator): bursts of 500 orders, each waited for, for at least {@code min} and
+     * until the throughput stops rising (the mean of the last 4 bursts within 10 % of the 4 before), at most {@code max}.
+     * The executor's GraalJS runs in interpreter mode on a stock JDK, so its host JIT needs minutes; Node's V8 seconds.
+     */
+    void warmup(Target t, Duration min, Duration max) {
+        long start = System.nanoTime();
+        List<Double> rates = new ArrayList<>();
+        while (true) {
+            rates.add(burst(t, 500, Duration.ofMinutes(5), null).runsPerSecond());
+            long elapsed = System.nanoTime() - start;
+            if (elapsed >= max.toNanos() || elapsed >= min.toNanos() && plateau(rates)) {
+                break;
+            }
         }
-        Bench.log("%s warm-up: %d bursts of 500 in %d s, the last at %.0f runs/s", t.name, rounds, duration.toSeconds(), last);
-        results.put(t.name + ".warmup.last-runs-per-s", last);
+        String list = String.join(", ", rates.stream().map(r -> Bench.fmt("%.0f", r)).toList());
+        Bench.log("%s warm-up: %d bursts of 500 in %d s at %s runs/s", t.name, rates.size(), (System.nanoTime() - start) / 1_000_000_000L, list);
+        results.put(t.name + ".warmup.runs-per-s", list.replace(" ", ""));
+        results.put(t.name + ".warmup.seconds", (System.nanoTime() - start) / 1_000_000_000L);
+    }
+
+    static boolean plateau(List<Double> r) {
+        int n = r.size();
+        if (n < 8) {
+            return false;
+        }
+        double last = (r.get(n - 1) + r.get(n - 2) + r.get(n - 3) + r.get(n - 4)) / 4;
+        double before = (r.get(n - 5) + r.get(n - 6) + r.get(n - 7) + r.get(n - 8)) / 4;
+        return last < before * 1.10;
     }
 
     Phase burst(Target t, int n, Duration timeout, String label) {
@@ -409,7 +427,9 @@ public final class StackBenchmark {
         env.put("JSW_EXECUTOR_RATE_LIMIT_MAX", Integer.toString(HUBSPOT_MAX));
         env.put("JSW_EXECUTOR_RATE_LIMIT_INTERVAL", HUBSPOT_INTERVAL.toString());
         env.put("JSW_EXECUTOR_RATE_LIMIT_MARGIN", "PT0.2S");
-        ExecutorProcess ex = ExecutorProcess.start(root, work.resolve("rate-executor.log"), env);
+        // the same JVM options as the stack's executor
+        ExecutorProcess ex = ExecutorProcess.start(root, work.resolve("rate-executor.log"), env,
+                ExecutorProcess.jvmOptionsOf(pids.getOrDefault("workflow-executor", -1L)));
         children.add(ex);
         ExecutorProcess.Ready ready = ex.awaitReady(Duration.ofSeconds(180));
         rate.pid = ex.pid();
@@ -453,6 +473,10 @@ public final class StackBenchmark {
                     + "429s: %d at the emulator, %.0f seen by the executor; %d failed runs", edge, windows, elapsed, windows + 1,
                     share * 100, emulator429, executor429, p.failures + p.missing);
             Bench.log("rate budget: completions per window (offset:runs/spread): %s", results.get("rate.bursts"));
+            for (String v : rate.with429.values()) {
+                String[] f = v.split(" ", 2);
+                Bench.log("rate budget: a run that met a 429 finished at +%.1f s, its calls %s", (Long.parseLong(f[0]) - done[0]) / 1000.0, f[1]);
+            }
         } else {
             results.put("rate.share", -1);
             Bench.log("rate budget: only %d of %d runs succeeded; no share computed (last failure: %s)", done.length, n, p.lastFailure);
@@ -509,6 +533,8 @@ public final class StackBenchmark {
         final Map<String, Long> triggered = new ConcurrentHashMap<>();
         final Map<String, Long> done = new ConcurrentHashMap<>();
         final Map<String, String> failed = new ConcurrentHashMap<>();
+        /** Runs that met a 429 on the way: completion time and their HTTP calls (status/duration). */
+        final Map<String, String> with429 = new ConcurrentHashMap<>();
 
         Target(String name, String topic, long pid) {
             this.name = name;
@@ -616,7 +642,13 @@ public final class StackBenchmark {
                     }
                     seen.incrementAndGet();
                     switch (e.type()) {
-                        case SUCCEEDED -> t.done.put(e.idempotencyKey(), r.timestamp());
+                        case SUCCEEDED -> {
+                            t.done.put(e.idempotencyKey(), r.timestamp());
+                            if (e.httpCalls().stream().anyMatch(c -> c.status() == 429)) {
+                                t.with429.put(e.idempotencyKey(), r.timestamp() + " " + e.httpCalls().stream()
+                                        .map(c -> c.status() + "/" + c.durationMillis() + "ms").toList());
+                            }
+                        }
                         case FAILED, DEAD_LETTERED, PARKED -> t.failed.putIfAbsent(e.idempotencyKey(),
                                 e.type().label() + ": " + e.error());
                         default -> {
