@@ -46,6 +46,7 @@ public final class ColdStartBenchmark {
         String tokenKeys = TokenCipher.generateKey("bench-cold");
         Map<String, Object> results = new LinkedHashMap<>();
 
+        int rc = 0;
         try (KafkaProcessBroker broker = new KafkaProcessBroker(new KafkaProcessBroker.Options(work.resolve("kafka-" + System.nanoTime()),
                 0, 0, 1, false, "512m"))) {
             broker.start(Duration.ofSeconds(120));
@@ -79,9 +80,14 @@ public final class ColdStartBenchmark {
             results.put("coldstart.runs", runs);
             results.put("coldstart.max.ms", millis.stream().mapToLong(Long::longValue).max().orElse(-1));
             results.put("coldstart.min.ms", millis.stream().mapToLong(Long::longValue).min().orElse(-1));
+        } catch (Exception e) {
+            Bench.log("cold start FAILED: %s", e);
+            e.printStackTrace(System.out);
+            results.put("coldstart.error", e.getMessage());
+            rc = 1;
         }
         Bench.saveResults(Path.of(a.get("results")), results);
-        System.exit(0);
+        System.exit(rc);
     }
 
     static void createTopics(String bootstrap) throws Exception {
@@ -100,10 +106,11 @@ public final class ColdStartBenchmark {
     static void seed(String bootstrap, String tokenKeys, int count) throws Exception {
         TokenCipher cipher = TokenCipher.fromConfig(tokenKeys, "bench token key");
         SecureRandom random = new SecureRandom();
+        // the refresher's compression and linger (KafkaStatePublisher); without idempotence, which a loaded machine's
+        // timeouts turned into OUT_OF_ORDER_SEQUENCE_NUMBER failures: the keys are unique, so a retried duplicate is harmless
         Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                // the refresher's producer settings (KafkaStatePublisher)
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
         AtomicLong failed = new AtomicLong();
         Instant now = Instant.now();
         try (KafkaProducer<String, String> p = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
@@ -120,6 +127,9 @@ public final class ColdStartBenchmark {
                         failed.incrementAndGet();
                     }
                 });
+                if (i % 10_000 == 9_999) {
+                    p.flush(); // bounded batches in flight on a loaded machine
+                }
             }
             p.flush();
         }

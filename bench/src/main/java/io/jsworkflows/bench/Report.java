@@ -103,11 +103,11 @@ public final class Report {
         if (!has("jsw.burst.cpu-ms-per-run") || !has("node.burst.cpu-ms-per-run")) {
             return;
         }
-        rows.add(new String[] { "CPU per run in the burst (the consumer process; in brackets the emulator's and the broker's)",
-                Bench.fmt("%.2f ms (%.2f, %.2f)", d("jsw.burst.cpu-ms-per-run"), d("jsw.burst.emulator-cpu-ms-per-run"),
-                        d("jsw.burst.kafka-cpu-ms-per-run")),
-                Bench.fmt("%.2f ms (%.2f, %.2f)", d("node.burst.cpu-ms-per-run"), d("node.burst.emulator-cpu-ms-per-run"),
-                        d("node.burst.kafka-cpu-ms-per-run")),
+        rows.add(new String[] { "CPU per run in the burst, from /proc: the consumer process (= runs per CPU-second); in brackets the emulator's and the broker's",
+                Bench.fmt("**%.2f ms** (= %.0f/CPU-s) (%.2f, %.2f)", d("jsw.burst.cpu-ms-per-run"), 1000 / d("jsw.burst.cpu-ms-per-run"),
+                        d("jsw.burst.emulator-cpu-ms-per-run"), d("jsw.burst.kafka-cpu-ms-per-run")),
+                Bench.fmt("**%.2f ms** (= %.0f/CPU-s) (%.2f, %.2f)", d("node.burst.cpu-ms-per-run"), 1000 / d("node.burst.cpu-ms-per-run"),
+                        d("node.burst.emulator-cpu-ms-per-run"), d("node.burst.kafka-cpu-ms-per-run")),
                 "—", "—" });
     }
 
@@ -153,7 +153,7 @@ public final class Report {
                     steady.group(3), steady.group(2), steady.group(4)));
         }
         Matcher rebuild = Pattern.compile("phase 3 rebuild: .*? rebuilt (\\d+) connections .* in (\\d+) ms").matcher(s);
-        if (rebuild.find()) {
+        if (rebuild.find() && Long.parseLong(rebuild.group(1)) > 0) {
             v.append(Bench.fmt("; rebuild of %,d by a new replica %.1f s", Long.parseLong(rebuild.group(1)), Long.parseLong(rebuild.group(2)) / 1000.0));
         }
         v.append(mode.equals("full") ? "" : " (short mode: a 10,000 burst only; --full adds 100,000 connections for 3 min)");
@@ -188,7 +188,7 @@ public final class Report {
         }
         double share = d("rate.share") * 100;
         long e429 = l("rate.emulator-429");
-        rows.add(new String[] { Bench.fmt("Rate-budget efficiency: %d orders at once for one portal, emulator and executor at HubSpot's 110 per 10 s",
+        rows.add(new String[] { Bench.fmt("Rate-budget efficiency: %d orders at once for one portal, the emulator at HubSpot's 110 per 10 s (the executor learns it from the headers)",
                 l("rate.orders")),
                 Bench.fmt("**%.1f %%** of 110/10 s used (%d windows in %.1f s), **%d** 429s at the emulator (%d seen by the executor), %d failed runs",
                         share, l("rate.windows"), l("rate.elapsed-ms") / 1000.0, e429, l("rate.executor-429"), l("rate.failures")),
