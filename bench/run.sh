@@ -6,7 +6,8 @@
 # Steps (logs in bench/target/logs/, figures in bench/target/results.properties, the table in bench/target/report.md):
 #   1. getOAuthToken latency inside a run: workflow-executor/bench/run-benchmark.sh (in-JVM runtime + emulator)
 #   2. refresher capacity: token-refresher/bench.sh (short: a 10,000 burst; --full: 20,000 burst, 100,000 for 3 minutes)
-#   3. executor cold start with 100,000 tokens on jsw.connections.tokens (own broker, the packaged executor)
+#   3. executor cold start with 100,000 tokens on jsw.connections.tokens (own broker, the packaged executor; a baseline
+#      start with no tokens first; --full: 3 starts with tokens)
 #   4. ./jsw up with its state in bench/target/jsw-state (emulator limit off, the executor's per-portal budget raised),
 #      ./jsw demo, then StackBenchmark: the executor vs the Node.js consumer (bench/node), and the rate budget with a
 #      second executor at HubSpot's 110/10 s; ./jsw down
@@ -92,7 +93,8 @@ fi
 # ---- 3. executor cold start with 100,000 tokens (own broker)
 if ! skipped coldstart; then
   step "executor cold start with 100,000 tokens"
-  "${JAVA[@]}" io.jsworkflows.bench.ColdStartBenchmark root="$ROOT" work="$OUT/work" results="$RESULTS" tokens=100000 runs=2 \
+  "${JAVA[@]}" io.jsworkflows.bench.ColdStartBenchmark root="$ROOT" work="$OUT/work" results="$RESULTS" tokens=100000 \
+    runs="$([ "$MODE" = full ] && echo 3 || echo 1)" \
     2>&1 | tee "$LOGS/coldstart.log" | grep '^bench:' | sed 's/^bench: /bench:   /' || step "  it failed; see $LOGS/coldstart.log"
 fi
 

@@ -246,7 +246,7 @@ public final class StackBenchmark {
 
     /**
      * JIT warm-up of each side (and of the emulator): bursts of 500 orders, each waited for, for at least {@code min} and
-     * until the consumer's CPU per run stops falling (the mean of the last 4 bursts not 10 % below the 4 before), at
+     * until the consumer's CPU per run stops falling (the mean of the last 6 bursts not 10 % below the 6 before), at
      * most {@code max}. CPU per run, not runs/s: it hardly depends on what else the machine runs. The executor's GraalJS
      * runs in interpreter mode on a stock JDK, so its host JIT needs minutes; Node's V8 seconds.
      */
@@ -274,11 +274,11 @@ public final class StackBenchmark {
 
     static boolean settled(List<Double> cpuPerRun) {
         int n = cpuPerRun.size();
-        if (n < 8) {
+        if (n < 12) {
             return false;
         }
-        double last = (cpuPerRun.get(n - 1) + cpuPerRun.get(n - 2) + cpuPerRun.get(n - 3) + cpuPerRun.get(n - 4)) / 4;
-        double before = (cpuPerRun.get(n - 5) + cpuPerRun.get(n - 6) + cpuPerRun.get(n - 7) + cpuPerRun.get(n - 8)) / 4;
+        double last = cpuPerRun.subList(n - 6, n).stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        double before = cpuPerRun.subList(n - 12, n - 6).stream().mapToDouble(Double::doubleValue).average().orElse(0);
         return last > before * 0.90;
     }
 
@@ -424,6 +424,8 @@ public final class StackBenchmark {
         // throughput run. Then both windows (the emulator's and the budget's) are let close, and counting starts.
         burst(rate, 1, Duration.ofSeconds(120), "probe at 110/10 s");
         Bench.sleep(HUBSPOT_INTERVAL.plusSeconds(1));
+        rate.done.clear(); // the share is computed over the burst's runs only
+        rate.with429.clear();
         Bench.expect("emulator counters", "DELETE", emulator + "/_emulator/requests", null, null);
         Bench.Reply before = Bench.http("GET", executor + "/q/metrics", null, null);
         double executor429Before = before.status() == 200 ? Math.max(0, Bench.metric(before.body(), "jsw_hubspot_429_total", null)) : 0;
