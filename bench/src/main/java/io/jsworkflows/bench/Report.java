@@ -109,6 +109,10 @@ public final class Report {
                 Bench.fmt("**%.2f ms** (= %.0f/CPU-s) (%.2f, %.2f)", d("node.burst.cpu-ms-per-run"), 1000 / d("node.burst.cpu-ms-per-run"),
                         d("node.burst.emulator-cpu-ms-per-run"), d("node.burst.kafka-cpu-ms-per-run")),
                 "—", "—" });
+        if (has("jsw.burst.profile")) {
+            rows.add(new String[] { "Where the executor's CPU went in the burst (JFR execution samples by the innermost known part)",
+                    r.getProperty("jsw.burst.profile"), "—", "—", "—" });
+        }
     }
 
     void tokenLookup(String log) {

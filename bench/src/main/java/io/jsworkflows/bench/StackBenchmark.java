@@ -169,8 +169,15 @@ public final class StackBenchmark {
         Duration half = Duration.parse(a.get("half"));
         for (Target t : List.of(jsw, node)) {
             warmup(t, warmupMin, warmup);
+            Path jfr = work.resolve("executor-burst.jfr");
+            boolean profiling = t == jsw && Profile.start(t.pid);
             Phase p = burst(t, n, Duration.ofMinutes(10), "burst");
             p.save(results, t.name + ".burst");
+            if (profiling) {
+                String where = Profile.stopAndSummarize(t.pid, jfr);
+                results.put("jsw.burst.profile", where);
+                Bench.log("jsw burst: where the executor's CPU went (JFR execution samples, %s): %s", jfr, where);
+            }
         }
         for (Target t : List.of(jsw, node)) {
             double full = ((Number) results.get(t.name + ".burst.runs-per-s")).doubleValue();
