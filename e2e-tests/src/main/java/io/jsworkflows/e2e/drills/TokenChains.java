@@ -16,7 +16,13 @@ import io.jsworkflows.contracts.events.TokenState;
 public final class TokenChains {
 
     /** gaps: refreshes published after the previous token's expiry; expiredAtEnd: last token no longer valid at the end. */
-    public record Result(int connections, int refreshes, int gaps, int expiredAtEnd, int notActive, Duration minMargin, List<String> examples) {
+    public record Result(int connections, int refreshes, int gaps, int expiredAtEnd, int notActive, Duration minMargin, List<String> examples,
+            List<Instant> expiries) {
+
+        /** Refreshes that came after the previous token's expiry, counting only expiries outside [from, to]. */
+        public long gapsOutside(Instant from, Instant to) {
+            return expiries.stream().filter(e -> e.isBefore(from) || e.isAfter(to)).count();
+        }
 
         public boolean noneExpired() {
             return gaps == 0 && expiredAtEnd == 0;
@@ -46,6 +52,7 @@ public final class TokenChains {
         int notActive = 0;
         Duration min = null;
         List<String> examples = new ArrayList<>();
+        List<Instant> expiries = new ArrayList<>();
         for (var en : chains.entrySet()) {
             List<TokenState> chain = en.getValue().stream()
                     .sorted(Comparator.comparingLong(TokenState::grantVersion).thenComparingLong(TokenState::tokenVersion)).toList();
@@ -74,6 +81,7 @@ public final class TokenChains {
                 }
                 if (!margin.isPositive()) {
                     gaps++;
+                    expiries.add(prev.expiresAt());
                     if (examples.size() < 3) {
                         examples.add(en.getKey() + " v" + t.tokenVersion() + " " + (-margin.toMillis()) + " ms late");
                     }
@@ -84,6 +92,6 @@ public final class TokenChains {
                 expiredAtEnd++;
             }
         }
-        return new Result(chains.size(), refreshes, gaps, expiredAtEnd, notActive, min, examples);
+        return new Result(chains.size(), refreshes, gaps, expiredAtEnd, notActive, min, examples, expiries);
     }
 }
