@@ -107,8 +107,14 @@ final class Fixtures {
     /** Publishes a TokenState as the refresher would, with the access token sealed by the test token key. */
     static TokenState publishToken(String connectionId, String workspaceId, String handle, long hubId, ConnectionStatus status,
             String accessToken, Instant expiresAt, long tokenVersion, long grantVersion) {
+        return publishToken(connectionId, workspaceId, handle, hubId, status, accessToken, expiresAt, tokenVersion, grantVersion, Instant.now());
+    }
+
+    /** As above, refreshed at {@code refreshedAt} (a token's lifetime is refreshedAt to expiresAt). */
+    static TokenState publishToken(String connectionId, String workspaceId, String handle, long hubId, ConnectionStatus status,
+            String accessToken, Instant expiresAt, long tokenVersion, long grantVersion, Instant refreshedAt) {
         TokenState s = new TokenState(TokenState.SCHEMA_VERSION, connectionId, workspaceId, handle, hubId, SCOPES, status,
-                accessToken == null ? null : CIPHER.seal(accessToken, connectionId), expiresAt, tokenVersion, grantVersion, Instant.now(),
+                accessToken == null ? null : CIPHER.seal(accessToken, connectionId), expiresAt, tokenVersion, grantVersion, refreshedAt,
                 status == ConnectionStatus.NEEDS_REAUTH ? "BAD_REFRESH_TOKEN" : null);
         send(Topics.CONNECTION_TOKENS, connectionId, ContractsJson.write(s), Map.of("ce_type", "io.jsworkflows.connection.token.v1"));
         return s;

@@ -321,8 +321,9 @@ class WorkflowRunsTest {
     void aTokenAboutToExpireIsRefreshedBeforeTheWorkflowGetsIt() {
         Fixtures.createTopic("orders.minvalidity", 1);
         HubSpotEmulator.Tokens t = Fixtures.emulator().issueTokens(HubSpotEmulator.PORTAL_ID, Fixtures.SCOPES);
+        // a 30-minute token with 3 s left: less than the run's timeout and less than a quarter of its lifetime
         Fixtures.publishToken("conn-short", WS, "short-hubspot", t.hubId(), ConnectionStatus.ACTIVE, t.accessToken(),
-                Instant.now().plusSeconds(3), 1, 1);
+                Instant.now().plusSeconds(3), 1, 1, Instant.now().minus(Duration.ofMinutes(30)));
         String src = Fixtures.example("contact-from-order.js").replace("'my-hubspot'", "'short-hubspot'");
         Fixtures.deploy(KEY, "contact-short", src, "orders.minvalidity", NO_RETRIES).statusCode(201);
         Thread refresher = Thread.ofVirtual().start(() -> {

@@ -112,6 +112,9 @@ public interface ExecutorConfig {
 
         /** The workers' class path; default: the executor's own. */
         Optional<String> classpath();
+
+        /** Extra JVM options of the workers (GC, a flight recording, ...), after the built-in ones. */
+        Optional<List<String>> jvmOptions();
     }
 
     /** Poison-run protection (jsw.runs.inflight). */

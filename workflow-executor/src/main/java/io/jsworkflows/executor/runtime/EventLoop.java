@@ -12,18 +12,29 @@ import java.util.function.Consumer;
 /**
  * The event loop of one run. A GraalJS context is single threaded: async work (HTTP, token lookups, timers) completes on
  * other threads and only posts its continuation here; {@link #runUntil} executes continuations on the run's thread.
+ * With an {@link RunHost.Inbox} (a worker's lane), the run's thread reads the host's answers itself while it waits, so
+ * an answer reaches the JavaScript without a hand-off between threads.
  */
 final class EventLoop {
 
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    private final RunHost.Inbox inbox;
+    private final Thread owner = Thread.currentThread();
     /** async operations started and not yet delivered; touched only on the loop thread */
     private int pending;
     private volatile boolean closed;
+
+    EventLoop(RunHost.Inbox inbox) {
+        this.inbox = inbox;
+    }
 
     /** Thread-safe. After the run ended, late completions are dropped. */
     void post(Runnable task) {
         if (!closed) {
             queue.add(task);
+            if (inbox != null && Thread.currentThread() != owner) {
+                inbox.wakeup();
+            }
         }
     }
 
@@ -70,6 +81,10 @@ final class EventLoop {
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
                     throw new TimeoutException();
+                }
+                if (inbox != null) {
+                    inbox.pump(left); // answers complete their futures here, which post to the queue
+                    continue;
                 }
                 task = queue.poll(left, TimeUnit.NANOSECONDS);
                 if (task == null) {

@@ -262,7 +262,7 @@ public final class GraalWorkflowRuntime implements WorkflowRuntime {
 
     /** State of the attempt that currently uses a context. */
     private final class Attempt {
-        final EventLoop loop = new EventLoop();
+        final EventLoop loop;
         final RunHost host;
         final ConsoleBuffer console = new ConsoleBuffer(limits);
         final Map<Integer, ScheduledFuture<?>> timers = new HashMap<>();
@@ -275,6 +275,7 @@ public final class GraalWorkflowRuntime implements WorkflowRuntime {
 
         Attempt(RunHost host) {
             this.host = host;
+            this.loop = new EventLoop(host.inbox());
         }
     }
 

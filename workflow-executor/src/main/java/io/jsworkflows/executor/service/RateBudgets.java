@@ -73,8 +73,9 @@ public final class RateBudgets {
             if (max != null && max > 0 && max != slots.length) {
                 resize(max);
             }
-            if (max != null && remaining != null) {
+            if (max != null && remaining != null && max - remaining > 0) {
                 // HubSpot counted more requests in its window than this budget sent: fill the gap with slots at now
+                // (the scan is O(max): skipped when HubSpot counted none, e.g. a budget raised far above HubSpot's own)
                 long window = interval + marginNanos;
                 int used = 0;
                 for (long s : slots) {

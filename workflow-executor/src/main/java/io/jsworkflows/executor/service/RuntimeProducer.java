@@ -21,7 +21,8 @@ public class RuntimeProducer {
                 l.fetchCalls(), l.timers(), l.checkTimeout(), l.contextsPerVersion());
         if (config.executor().isolation() == ExecutorConfig.Isolation.PROCESS) {
             var w = config.executor().workers();
-            return new ProcessWorkflowRuntime(limits, w.count(), w.runsEach(), w.heap(), w.classpath().orElse(null));
+            return new ProcessWorkflowRuntime(limits, w.count(), w.runsEach(), w.heap(), w.classpath().orElse(null),
+                    w.jvmOptions().orElse(java.util.List.of()));
         }
         return new GraalWorkflowRuntime(limits);
     }

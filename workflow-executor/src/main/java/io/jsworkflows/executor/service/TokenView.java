@@ -179,6 +179,22 @@ public class TokenView {
         });
     }
 
+    /**
+     * The token {@link #lookup} would answer with at once, or empty when it would answer with an error, wait for a
+     * refresh or ask for one. Side-effect free.
+     */
+    public Optional<String> tokenNow(String workspaceId, String handle, Duration minValidity) {
+        if (!ready.isDone() || HandleRule.violation(handle).isPresent()) {
+            return Optional.empty();
+        }
+        String id = byHandle.get(handleKey(workspaceId, handle));
+        Entry e = id == null ? null : byId.get(id);
+        if (e == null || e.token() == null || !e.state().status().usable() || remaining(e).compareTo(cappedByLifetime(e, minValidity)) < 0) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(evaluate(e).token());
+    }
+
     private Lookup evaluate(Entry e) {
         TokenState s = e.state();
         String h = s.handle();

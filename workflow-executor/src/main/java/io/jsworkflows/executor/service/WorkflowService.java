@@ -2,14 +2,10 @@ package io.jsworkflows.executor.service;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,7 +33,6 @@ import io.jsworkflows.executor.runtime.WorkflowRuntime;
 public class WorkflowService {
 
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
-    private static final Pattern HANDLE_USE = Pattern.compile("getOAuthToken\\(\\s*['\"`]([a-z0-9-]+)['\"`]\\s*\\)");
 
     private final ExecutorConfig config;
     private final WorkflowRuntime runtime;
@@ -209,12 +204,7 @@ public class WorkflowService {
     }
 
     static List<String> handles(String source) {
-        Set<String> found = new LinkedHashSet<>();
-        Matcher m = HANDLE_USE.matcher(source);
-        while (m.find()) {
-            found.add(m.group(1));
-        }
-        return new ArrayList<>(found);
+        return io.jsworkflows.executor.runtime.Handles.in(source);
     }
 
     static void requireValidId(String id) {

@@ -43,12 +43,13 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 public final class ContactWorkflowBenchmark {
 
     static boolean stub;
+    static boolean detail;
 
     static final String KEYS = "bench:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new java.util.HashMap<>(Map.of("threads", "1,2,4", "warmup", "PT10S", "measure", "PT20S", "fetch", "emulator",
-                "isolation", "in-process", "workers", "2"));
+                "isolation", "in-process", "workers", "2", "detail", "false"));
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             a.put(kv[0], kv[1]);
@@ -79,6 +80,7 @@ public final class ContactWorkflowBenchmark {
         Duration measure = Duration.parse(a.get("measure"));
 
         stub = a.get("fetch").equals("stub");
+        detail = Boolean.parseBoolean(a.get("detail"));
         boolean process = a.get("isolation").equals("process");
         System.out.printf("contact workflow benchmark: %s, isolation %s, Java %s, %d cores%n", stub ? "fetch stubbed (canned 201)"
                 : "emulator " + base + " (0 ms latency, rate limit off)", process ? "process (" + a.get("workers") + " worker JVMs, -Xmx256m)"
@@ -102,6 +104,8 @@ public final class ContactWorkflowBenchmark {
         ConcurrentLinkedQueue<Long> tokenLookups = new ConcurrentLinkedQueue<>();
         AtomicLong failures = new AtomicLong();
         String[] lastError = new String[1];
+        Map<String, Long> cpu0 = cpu(runtime);
+        Map<String, Long> threads0 = threadCpu(runtime);
         long end = System.nanoTime() + duration.toNanos();
         CountDownLatch done = new CountDownLatch(threads);
         for (int i = 0; i < threads; i++) {
@@ -109,12 +113,13 @@ public final class ContactWorkflowBenchmark {
                 while (System.nanoTime() < end) {
                     String email = "bench-" + seq.incrementAndGet() + "@example.com";
                     String data = order.replace("ada.lovelace@example.com", email);
+                    long[] stages = new long[2]; // host-call nanos, first host call (or token lookup) at
                     long t0 = System.nanoTime();
                     RunResult r = runtime.run(new RunRequest("contact-from-order", 1, source, data, Map.of("X-Shopify-Topic", "orders/create"),
-                            Duration.ofSeconds(30)), host(view, gateway, tokenLookups));
+                            Duration.ofSeconds(30)), host(view, gateway, tokenLookups, stages));
                     long t1 = System.nanoTime();
                     if (r.succeeded()) {
-                        runs.add(new long[] { t1 - t0 });
+                        runs.add(new long[] { t1 - t0, r.durationNanos(), stages[0], stages[1] - t0 });
                     } else {
                         failures.incrementAndGet();
                         lastError[0] = r.error();
@@ -127,15 +132,83 @@ public final class ContactWorkflowBenchmark {
         if (!report) {
             return;
         }
+        Map<String, Long> cpu1 = cpu(runtime);
+        Map<String, Long> threads1 = threadCpu(runtime);
         long[] lat = runs.stream().mapToLong(x -> x[0]).sorted().toArray();
         long[] tok = tokenLookups.stream().mapToLong(Long::longValue).sorted().toArray();
         System.out.printf("threads=%d  runs=%d  failures=%d  runs/s=%.0f  latency ms p50=%.2f p90=%.2f p99=%.2f max=%.2f  "
                 + "getOAuthToken us p50=%.1f p99=%.1f%n", threads, lat.length, failures.get(), lat.length / (duration.toMillis() / 1000.0),
                 pct(lat, 50) / 1e6, pct(lat, 90) / 1e6, pct(lat, 99) / 1e6, lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6,
                 pct(tok, 50) / 1e3, pct(tok, 99) / 1e3);
+        if (lat.length > 0) {
+            // where a run's time goes (means): outside the runtime's own measure (channel to and from a worker), before its
+            // first host call (hand-off, context, JavaScript up to getOAuthToken), host calls as the executor served them
+            double mean = runs.stream().mapToLong(x -> x[0]).average().orElse(0) / 1e6;
+            double inRuntime = runs.stream().mapToLong(x -> x[1]).average().orElse(0) / 1e6;
+            double host = runs.stream().mapToLong(x -> x[2]).average().orElse(0) / 1e6;
+            double first = runs.stream().mapToLong(x -> x[3]).average().orElse(0) / 1e6;
+            System.out.printf("  stages ms (mean): total=%.2f outside-runtime=%.2f to-first-host-call=%.2f host-calls=%.2f rest-in-runtime=%.2f%n",
+                    mean, mean - inRuntime, first, host, inRuntime - host);
+            // CPU time per run of each process: what isolation adds beyond waiting
+            StringBuilder b = new StringBuilder("  cpu ms/run:");
+            long total = 0;
+            for (var e : cpu1.entrySet()) {
+                long d = e.getValue() - cpu0.getOrDefault(e.getKey(), 0L);
+                total += d;
+                b.append(String.format(" %s=%.2f", e.getKey(), d / 1e6 / lat.length));
+            }
+            System.out.println(b.append(String.format(" total=%.2f", total / 1e6 / lat.length)));
+        }
+        if (lat.length > 0 && detail) {
+            // CPU per run by thread (name without digits) of this JVM and the workers, from /proc: JIT, GC, channel, JavaScript
+            StringBuilder b = new StringBuilder("  cpu ms/run by thread:");
+            threads1.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() > 0).sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(14)
+                    .forEach(e -> b.append(String.format("%n    %-32s %.3f", e.getKey(), e.getValue() * 10.0 / lat.length)));
+            System.out.println(b);
+        }
         if (lastError[0] != null) {
             System.out.println("  last failure: " + lastError[0]);
         }
+    }
+
+    /** CPU nanoseconds so far of this JVM, the workers (if any) and the emulator (every other descendant). */
+    static Map<String, Long> cpu(WorkflowRuntime runtime) {
+        java.util.Set<Long> workers = runtime instanceof ProcessWorkflowRuntime p ? new java.util.HashSet<>(p.workerPids()) : java.util.Set.of();
+        Map<String, Long> m = new java.util.TreeMap<>();
+        m.put("executor", ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L));
+        ProcessHandle.current().descendants().forEach(h -> {
+            long n = h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+            m.merge(workers.contains(h.pid()) ? "workers" : "emulator", n, Long::sum);
+        });
+        return m;
+    }
+
+    /** Clock ticks (10 ms) so far per "process/thread name" (digits dropped) of this JVM and the workers, from /proc. */
+    static Map<String, Long> threadCpu(WorkflowRuntime runtime) {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        List<Long> pids = new java.util.ArrayList<>(List.of(ProcessHandle.current().pid()));
+        if (runtime instanceof ProcessWorkflowRuntime p) {
+            pids.addAll(p.workerPids());
+        }
+        for (long pid : pids) {
+            String who = pid == ProcessHandle.current().pid() ? "executor" : "worker";
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                tasks.forEach(t -> {
+                    try {
+                        String st = Files.readString(t.resolve("stat"));
+                        String name = st.substring(st.indexOf('(') + 1, st.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                        String[] f = st.substring(st.lastIndexOf(')') + 2).split(" ");
+                        m.merge(who + "/" + name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    } catch (java.io.IOException | RuntimeException e) {
+                        // the thread ended meanwhile
+                    }
+                });
+            } catch (java.io.IOException e) {
+                // the process ended meanwhile
+            }
+        }
+        return m;
     }
 
     static double pct(long[] sorted, double p) {
@@ -145,7 +218,7 @@ public final class ContactWorkflowBenchmark {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
     }
 
-    static RunHost host(TokenView view, FetchGateway gateway, ConcurrentLinkedQueue<Long> tokenLookups) {
+    static RunHost host(TokenView view, FetchGateway gateway, ConcurrentLinkedQueue<Long> tokenLookups, long[] stages) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         FetchGateway.CallSink sink = new FetchGateway.CallSink() {
             @Override
@@ -163,10 +236,28 @@ public final class ContactWorkflowBenchmark {
         };
         return new RunHost() {
             @Override
+            public String tokenNow(String handle) {
+                // as the executor's own host does: the ready token travels with the run to a worker
+                long t0 = System.nanoTime();
+                if (stages[1] == 0) {
+                    stages[1] = t0;
+                }
+                String token = view.tokenNow("bench", handle, Duration.ofSeconds(30)).orElse(null);
+                if (token != null) {
+                    tokenLookups.add(System.nanoTime() - t0);
+                }
+                return token;
+            }
+
+            @Override
             public CompletableFuture<TokenResult> getOAuthToken(String handle) {
                 long t0 = System.nanoTime();
+                if (stages[1] == 0) {
+                    stages[1] = t0;
+                }
                 return view.lookup("bench", handle, Duration.ofSeconds(30)).thenApply(l -> {
                     tokenLookups.add(System.nanoTime() - t0);
+                    stages[0] += System.nanoTime() - t0;
                     return l.token() != null ? TokenResult.ok(l.token()) : TokenResult.error(l.error());
                 });
             }
@@ -177,7 +268,8 @@ public final class ContactWorkflowBenchmark {
                     return CompletableFuture.completedFuture(new FetchResponse(201, "", request.url(),
                             List.of(List.of("content-type", "application/json")), "{\"id\":\"1\"}"));
                 }
-                return gateway.fetch(request, sink);
+                long t0 = System.nanoTime();
+                return gateway.fetch(request, sink).whenComplete((r, e) -> stages[0] += System.nanoTime() - t0);
             }
         };
     }

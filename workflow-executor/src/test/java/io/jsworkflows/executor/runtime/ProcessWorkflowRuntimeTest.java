@@ -36,11 +36,16 @@ class ProcessWorkflowRuntimeTest {
               }
             }
             """;
-    static final String BOMB = "export class Workflow { async start() { const a = new Array(2 ** 30).fill(1); return a.length; } }";
+    /** Exhausts a 256 MB heap in one allocation, at once on any machine (the realistic bombs are in IsolationTest). */
+    static final String BOMB = "export class Workflow { async start() { const a = new ArrayBuffer(2 ** 30); return a.byteLength; } }";
+
+    /** The defaults, with room for a cold worker's first module evaluation on a loaded machine. */
+    static final RuntimeLimits LIMITS = new RuntimeLimits(RuntimeLimits.DEFAULTS.statementLimit(), 200, 2000, 32000, 50, 100,
+            Duration.ofSeconds(30), 16);
 
     @BeforeAll
     static void start() {
-        runtime = new ProcessWorkflowRuntime(RuntimeLimits.DEFAULTS, 2, 4, "256m", null);
+        runtime = new ProcessWorkflowRuntime(LIMITS, 2, 4, "256m", null);
     }
 
     @AfterAll
@@ -50,7 +55,14 @@ class ProcessWorkflowRuntimeTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> pids.stream().noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)));
     }
 
-    static final class Host implements RunHost {
+    /** Answers fetch once {@code gate} is complete (at once by default). */
+    static class Host implements RunHost {
+        final CompletableFuture<?> gate;
+
+        Host(CompletableFuture<?> gate) {
+            this.gate = gate;
+        }
+
         @Override
         public CompletableFuture<TokenResult> getOAuthToken(String handle) {
             return CompletableFuture.completedFuture(TokenResult.ok("token-for-" + handle));
@@ -61,36 +73,41 @@ class ProcessWorkflowRuntimeTest {
             if (!request.headers().contains(List.of("authorization", "Bearer token-for-my-hubspot"))) {
                 return CompletableFuture.failedFuture(new FetchException("EGRESS_DENIED", "no token"));
             }
-            return CompletableFuture.completedFuture(new FetchResponse(201, "Created", request.url(), List.of(), "{\"id\":\"42\"}"));
+            return gate.thenApply(x -> new FetchResponse(201, "Created", request.url(), List.of(), "{\"id\":\"42\"}"));
         }
     }
 
     static RunResult run(String workflowId, String source, String key) {
-        return run(runtime, workflowId, source, key, 200);
+        return run(runtime, workflowId, source, key, 200, CompletableFuture.completedFuture(null));
     }
 
-    static RunResult run(ProcessWorkflowRuntime rt, String workflowId, String source, String key, int waitMillis) {
+    static RunResult run(ProcessWorkflowRuntime rt, String workflowId, String source, String key, int waitMillis, CompletableFuture<?> gate) {
         return rt.run(new RunRequest(workflowId, 1, source, "{\"email\":\"a@example.com\",\"wait\":" + waitMillis + "}",
-                Map.of("X-JSW-Idempotency-Key", key), Duration.ofSeconds(30)), new Host());
+                Map.of("X-JSW-Idempotency-Key", key), Duration.ofSeconds(30)), new Host(gate));
     }
 
     @Test
     void aMemoryBombKillsOnlyItsWorkerAndTheRunsBesideItSucceed() throws Exception {
         // one worker, so that the bomb surely shares it with runs in flight
-        ProcessWorkflowRuntime one = new ProcessWorkflowRuntime(RuntimeLimits.DEFAULTS, 1, 4, "256m", null);
+        ProcessWorkflowRuntime one = new ProcessWorkflowRuntime(LIMITS, 1, 4, "256m", null);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            assertThat(run(one, "normal", NORMAL, "warm-1", 0).outcome()).isEqualTo(RunResult.Outcome.SUCCEEDED);
+            CompletableFuture<Void> open = CompletableFuture.completedFuture(null);
+            assertThat(run(one, "normal", NORMAL, "warm-1", 0, open).outcome()).isEqualTo(RunResult.Outcome.SUCCEEDED);
+            // three runs wait for their fetch answer until the bomb has killed the worker: it surely shares the worker with them
+            CompletableFuture<Void> gate = new CompletableFuture<>();
             List<Future<RunResult>> normal = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 String key = "order-" + i;
-                normal.add(pool.submit(() -> run(one, "normal", NORMAL, key, 1500)));
+                normal.add(pool.submit(() -> run(one, "normal", NORMAL, key, 0, gate)));
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> one.hosted() == 3);
-            Future<RunResult> bomb = pool.submit(() -> run(one, "bomb", BOMB, "bomb-1", 0));
+            Future<RunResult> bomb = pool.submit(() -> run(one, "bomb", BOMB, "bomb-1", 0, open));
+            await().atMost(Duration.ofSeconds(60)).until(() -> one.workerDeaths() >= 1);
+            gate.complete(null);
             for (int i = 3; i < 20; i++) {
                 String key = "order-" + i;
-                normal.add(pool.submit(() -> run(one, "normal", NORMAL, key, 100)));
+                normal.add(pool.submit(() -> run(one, "normal", NORMAL, key, 100, open)));
             }
             RunResult b = bomb.get();
             assertThat(b.outcome()).isEqualTo(RunResult.Outcome.CRASHED);
@@ -103,12 +120,43 @@ class ProcessWorkflowRuntimeTest {
             // the worker it shared died, then the one it ran alone on
             assertThat(one.workerDeaths()).isEqualTo(2);
             // its next attempt runs alone at once and kills one worker only
-            assertThat(run(one, "bomb", BOMB, "bomb-1", 0).outcome()).isEqualTo(RunResult.Outcome.CRASHED);
+            assertThat(run(one, "bomb", BOMB, "bomb-1", 0, open).outcome()).isEqualTo(RunResult.Outcome.CRASHED);
             assertThat(one.workerDeaths()).isEqualTo(3);
-            assertThat(run(one, "normal", NORMAL, "after", 0).outcome()).isEqualTo(RunResult.Outcome.SUCCEEDED);
+            assertThat(run(one, "normal", NORMAL, "after", 0, open).outcome()).isEqualTo(RunResult.Outcome.SUCCEEDED);
         } finally {
             pool.shutdownNow();
             one.close();
+        }
+    }
+
+    @Test
+    void aReadyTokenTravelsWithTheRunAndOthersAreAskedFor() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        class Counting extends Host {
+            final boolean ready;
+
+            Counting(boolean ready) {
+                super(CompletableFuture.completedFuture(null));
+                this.ready = ready;
+            }
+
+            @Override
+            public String tokenNow(String handle) {
+                return ready ? "token-for-" + handle : null;
+            }
+
+            @Override
+            public CompletableFuture<TokenResult> getOAuthToken(String handle) {
+                asked.incrementAndGet();
+                return super.getOAuthToken(handle);
+            }
+        }
+        for (boolean ready : new boolean[] { true, false }) {
+            asked.set(0);
+            RunResult r = runtime.run(new RunRequest("tokens", 1, NORMAL, "{\"wait\":0}", Map.of("X-JSW-Idempotency-Key", "t-" + ready),
+                    Duration.ofSeconds(30)), new Counting(ready));
+            assertThat(r.outcome()).as(r.error()).isEqualTo(RunResult.Outcome.SUCCEEDED);
+            assertThat(asked.get()).as("getOAuthToken calls over the channel when the token was ready: " + ready).isEqualTo(ready ? 0 : 1);
         }
     }
 
@@ -117,7 +165,7 @@ class ProcessWorkflowRuntimeTest {
         runtime.check("ok", NORMAL);
         assertThatThrownBy(() -> runtime.check("broken", "export class Nope {}")).isInstanceOf(InvalidWorkflowException.class)
                 .hasMessageContaining("does not export a class named Workflow");
-        assertThatThrownBy(() -> runtime.check("top-level-bomb", "const a = new Array(2 ** 30).fill(1); export class Workflow { async start() {} }"))
+        assertThatThrownBy(() -> runtime.check("top-level-bomb", "const a = new ArrayBuffer(2 ** 30); export class Workflow { async start() {} }"))
                 .isInstanceOf(InvalidWorkflowException.class).hasMessageContaining("stopped its worker");
     }
 
