@@ -26,7 +26,11 @@ import io.jsworkflows.testsupport.KafkaTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Containment (jsw.executor.isolation=process, as in all tests): a memory bomb beside a normal workflow under load. */
+/**
+ * Containment (jsw.executor.isolation=process, as in all tests): each runaway workflow runs beside 40 runs of the contact
+ * workflow. The replica stays up and ready, all 40 succeed, and the runaway record reaches the DLQ after at most two
+ * attempts: as a crash when it killed its worker, or with the error of the limit that stopped it first.
+ */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(HubSpotEmulatorTestResource.class)
@@ -34,6 +38,9 @@ import io.quarkus.test.junit.QuarkusTest;
 class IsolationTest {
 
     static final String KEY = "test-key-iso";
+    static final String CRASH = "the executor stopped while this run was in progress (possible runaway memory or CPU)";
+    /** Two attempts at most, one second apart, each with a 2 s deadline. */
+    static final String TWO_ATTEMPTS = "\"timeout\":\"PT2S\",\"retryPolicy\":{\"maxAttempts\":2,\"initialBackoff\":\"PT1S\"}";
 
     @Inject
     WorkflowRuntime runtime;
@@ -48,39 +55,92 @@ class IsolationTest {
         return Fixtures.runEvents().matching(e -> e.workflowId().equals(workflowId) && e.type() == type);
     }
 
-    @Test
-    void aMemoryBombIsDeadLetteredAfterTwoCrashesWhileTheNormalWorkflowsRunsAllSucceed() {
-        assertThat(runtime).isInstanceOf(ProcessWorkflowRuntime.class);
+    /**
+     * Deploys {@code badSource} as workflow {@code name} and a copy of the contact workflow beside it, sends 40 orders to
+     * the contact workflow with the bad record in their middle, checks that the 40 succeeded and the replica is healthy,
+     * and returns the bad record's dead letter.
+     */
+    DeadLetter beside40NormalRuns(String name, String badSource, String extraJson) {
+        String normal = "contact-" + name;
+        Fixtures.createTopic("orders." + normal, 4);
+        Fixtures.createTopic("orders." + name, 1);
+        Fixtures.deploy(KEY, normal, Fixtures.example("contact-from-order.js"), "orders." + normal, null).statusCode(201);
+        Fixtures.deploy(KEY, name, badSource, "orders." + name, extraJson).statusCode(201);
         long deathsBefore = ((ProcessWorkflowRuntime) runtime).workerDeaths();
-        Fixtures.createTopic("orders.iso-normal", 4);
-        Fixtures.createTopic("orders.iso-bomb", 1);
-        Fixtures.deploy(KEY, "contact-iso", Fixtures.example("contact-from-order.js"), "orders.iso-normal", null).statusCode(201);
-        Fixtures.deploy(KEY, "memory-bomb", "export class Workflow { async start() { const a = new Array(2 ** 30).fill(1); return a; } }",
-                "orders.iso-bomb", null).statusCode(201);
 
         int n = 40;
         List<String[]> orders = new ArrayList<>();
-        IntStream.range(0, n).forEach(i -> orders.add(new String[] { "iso-shop-" + (i % 8), Fixtures.order(50_000 + i, "iso-" + i + "@example.com") }));
-        Fixtures.sendBurst("orders.iso-normal", orders.subList(0, n / 2), i -> Fixtures.shopifyHeaders(UUID.randomUUID().toString()));
-        String bombKey = UUID.randomUUID().toString();
-        Fixtures.send("orders.iso-bomb", "bomb-shop", Fixtures.order(59_999, "bomb@example.com"), Fixtures.shopifyHeaders(bombKey));
-        Fixtures.sendBurst("orders.iso-normal", orders.subList(n / 2, n), i -> Fixtures.shopifyHeaders(UUID.randomUUID().toString()));
+        IntStream.range(0, n).forEach(i -> orders.add(new String[] { name + "-shop-" + (i % 8), Fixtures.order(60_000 + i, name + "-" + i + "@example.com") }));
+        Fixtures.sendBurst("orders." + normal, orders.subList(0, n / 2), i -> Fixtures.shopifyHeaders(UUID.randomUUID().toString()));
+        String badKey = UUID.randomUUID().toString();
+        Fixtures.send("orders." + name, "bad-shop", Fixtures.order(69_999, name + "@example.com"), Fixtures.shopifyHeaders(badKey));
+        Fixtures.sendBurst("orders." + normal, orders.subList(n / 2, n), i -> Fixtures.shopifyHeaders(UUID.randomUUID().toString()));
 
-        await().atMost(Duration.ofSeconds(120)).until(() -> !Fixtures.deadLetters().matching(d -> "memory-bomb".equals(d.workflowId())).isEmpty());
-        DeadLetter dl = Fixtures.deadLetters().matching(d -> "memory-bomb".equals(d.workflowId())).getFirst();
-        assertThat(dl.idempotencyKey()).isEqualTo(bombKey);
-        assertThat(dl.reason()).startsWith("the executor stopped while this run was in progress (possible runaway memory or CPU)");
-        assertThat(dl.attempts()).extracting(AttemptError::category).containsExactly("CRASH", "CRASH");
-        assertThat(events("memory-bomb", RunEvent.Type.STARTED)).hasSizeLessThanOrEqualTo(2);
-        assertThat(((ProcessWorkflowRuntime) runtime).workerDeaths() - deathsBefore).isBetween(2L, 4L);
+        await().atMost(Duration.ofSeconds(150)).until(() -> !Fixtures.deadLetters().matching(d -> name.equals(d.workflowId())).isEmpty());
+        DeadLetter dl = Fixtures.deadLetters().matching(d -> name.equals(d.workflowId())).getFirst();
+        assertThat(dl.idempotencyKey()).isEqualTo(badKey);
+        assertThat(dl.attempts()).hasSize(2);
+        assertThat(events(name, RunEvent.Type.STARTED)).hasSizeLessThanOrEqualTo(2);
 
         HubSpotEmulator emulator = Fixtures.emulator();
-        await().atMost(Duration.ofSeconds(120)).until(() -> events("contact-iso", RunEvent.Type.SUCCEEDED).size() >= n);
-        assertThat(IntStream.range(0, n).filter(i -> emulator.searchObjects("contacts", "email", "iso-" + i + "@example.com").size() == 1).count())
-                .isEqualTo(n);
-        assertThat(events("contact-iso", RunEvent.Type.FAILED)).isEmpty();
+        await().atMost(Duration.ofSeconds(120)).until(() -> events(normal, RunEvent.Type.SUCCEEDED).size() >= n);
+        assertThat(IntStream.range(0, n).filter(i -> emulator.searchObjects("contacts", "email", name + "-" + i + "@example.com").size() == 1)
+                .count()).isEqualTo(n);
+        assertThat(events(normal, RunEvent.Type.FAILED)).isEmpty();
         // the replica is up and healthy
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200);
+        deaths = ((ProcessWorkflowRuntime) runtime).workerDeaths() - deathsBefore;
+        return dl;
+    }
+
+    long deaths;
+
+    void assertCrashedTwice(DeadLetter dl) {
+        assertThat(dl.reason()).isEqualTo(CRASH + "; it stopped its worker 2 times");
+        assertThat(dl.attempts()).extracting(AttemptError::category).containsExactly("CRASH", "CRASH");
+        assertThat(dl.attempts()).extracting(AttemptError::message).containsOnly(CRASH);
+        // its own two deaths, plus one when it shared its first worker with other runs (those were re-run)
+        assertThat(deaths).isBetween(2L, 3L);
+    }
+
+    void assertStoppedTwiceBy(DeadLetter dl, String category, String error) {
+        assertThat(dl.reason()).isEqualTo("failed 2 of 2 attempts; last error: " + error);
+        assertThat(dl.attempts()).extracting(AttemptError::category).containsExactly(category, category);
+        assertThat(dl.attempts()).extracting(AttemptError::message).containsOnly(error);
+        assertThat(deaths).as("worker deaths").isZero();
+    }
+
+    @Test
+    void aMemoryBombKillsItsWorkerTwiceAndIsDeadLettered() {
+        assertThat(runtime).isInstanceOf(ProcessWorkflowRuntime.class);
+        assertCrashedTwice(beside40NormalRuns("iso-memory-bomb",
+                "export class Workflow { async start() { const a = new Array(2 ** 30).fill(1); return a; } }", null));
+    }
+
+    @Test
+    void anAllocationLoopKillsItsWorkerTwiceAndIsDeadLettered() {
+        assertCrashedTwice(beside40NormalRuns("iso-alloc-loop",
+                "export class Workflow { async start() { const keep = []; for (;;) keep.push(new Array(100000).fill(keep.length)); } }", null));
+    }
+
+    @Test
+    void aCpuBoundLoopIsStoppedByItsDeadline() {
+        assertStoppedTwiceBy(beside40NormalRuns("iso-cpu-loop", "export class Workflow { async start() { let i = 0; for (;;) { i++; } } }",
+                TWO_ATTEMPTS), "TIMEOUT", "the run did not finish within its deadline of 2 s and was cancelled");
+    }
+
+    @Test
+    void deepRecursionEndsWithAStackOverflowError() {
+        assertStoppedTwiceBy(beside40NormalRuns("iso-recursion",
+                "function down(n) { return down(n + 1) + 1; } export class Workflow { async start() { return down(0); } }", TWO_ATTEMPTS),
+                "THROWN", "RangeError: Maximum call stack size exceeded");
+    }
+
+    @Test
+    void anExplodingStringEndsWithTheEnginesStringLengthError() {
+        // GraalJS concatenates lazily (ropes): doubling reaches the engine's maximum string length before it fills the heap
+        assertStoppedTwiceBy(beside40NormalRuns("iso-string", "export class Workflow { async start() { let s = 'boom'; for (;;) s += s; } }",
+                TWO_ATTEMPTS), "THROWN", "RangeError: Invalid string length");
     }
 }
