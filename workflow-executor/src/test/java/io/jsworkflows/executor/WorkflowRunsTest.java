@@ -256,6 +256,24 @@ class WorkflowRunsTest {
     }
 
     @Test
+    void aRecordWhoseDeadLetterWouldBeTooLargeForKafkaIsDeadLetteredWithoutItsValue() {
+        Fixtures.createTopic("orders.escaped", 1);
+        Fixtures.deploy(KEY, "contact-escaped", Fixtures.example("contact-from-order.js"), "orders.escaped", null).statusCode(201);
+        // 200,000 control characters: a small record, but escaped into JSON (\u0001) its dead letter would pass 1 MiB
+        String value = "\u0001".repeat(200_000);
+        Fixtures.send("orders.escaped", "jsw-demo.myshopify.com", value, Fixtures.shopifyHeaders(UUID.randomUUID().toString()));
+        Fixtures.publishOrder("orders.escaped", 9102, "after.escaped@example.com");
+
+        DeadLetter dl = deadLetter("contact-escaped");
+        assertThat(dl.reason()).startsWith("the record value is not JSON").contains("too large to carry in a dead letter")
+                .contains("orders.escaped/0/");
+        assertThat(dl.original().value()).isNull();
+        assertThat(dl.original().topic()).isEqualTo("orders.escaped");
+        // the partition moved on: the order published after it ran
+        await().atMost(Duration.ofSeconds(30)).until(() -> onlyObject("contacts", "email", "after.escaped@example.com") != null);
+    }
+
+    @Test
     void aRunDuringWhichExecutorsKeptStoppingIsDeadLetteredWithoutRunningAgain() {
         Fixtures.createTopic("orders.poison", 1);
         Fixtures.deploy(KEY, "contact-poison", Fixtures.example("contact-from-order.js"), "orders.poison", null).statusCode(201);

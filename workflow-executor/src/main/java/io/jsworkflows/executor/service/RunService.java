@@ -215,18 +215,22 @@ public class RunService {
         if (NEEDS_REAUTH.equals(category)) {
             // parking does not use up an attempt: the workflow is not at fault
             Instant notBefore = Instant.now().plus(config.executor().retry().parkRecheck());
-            handOff(Topics.RUN_RETRY, RetryRecord.key(d.workflowId(), key),
+            if (!retry(d, runId, key, record,
                     new RetryRecord(RetryRecord.SCHEMA_VERSION, runId, d.workflowId(), d.version(), key, attempt, notBefore, record, errors),
-                    CloudEventTypes.RETRY_RECORD);
+                    errors, attempt)) {
+                return true;
+            }
             count("parked");
             event(d, runId, key, record, attempt, RunEvent.Type.PARKED, result.durationMillis(), result.error(), List.of(), List.of());
         } else if (attempt < policy.maxAttempts()) {
             Duration backoff = policy.backoffBefore(attempt + 1);
             long jitter = backoff.toMillis() / 10 == 0 ? 0 : ThreadLocalRandom.current().nextLong(backoff.toMillis() / 10);
             Instant notBefore = Instant.now().plus(backoff).plusMillis(jitter);
-            handOff(Topics.RUN_RETRY, RetryRecord.key(d.workflowId(), key),
+            if (!retry(d, runId, key, record,
                     new RetryRecord(RetryRecord.SCHEMA_VERSION, runId, d.workflowId(), d.version(), key, attempt + 1, notBefore, record, errors),
-                    CloudEventTypes.RETRY_RECORD);
+                    errors, attempt)) {
+                return true;
+            }
             count("retry_scheduled");
             event(d, runId, key, record, attempt, RunEvent.Type.RETRY_SCHEDULED, result.durationMillis(), result.error(), List.of(), List.of());
         } else {
@@ -238,11 +242,53 @@ public class RunService {
 
     private void deadLetter(WorkflowDefinition d, String runId, String key, TriggerRecord record, List<AttemptError> errors, String reason,
             int attempt) {
-        handOff(Topics.RUN_DLQ, RetryRecord.key(d.workflowId(), key), new DeadLetter(DeadLetter.SCHEMA_VERSION, runId, d.workflowId(),
-                d.workspaceId(), d.version(), key, reason, record, errors, Instant.now()), CloudEventTypes.DEAD_LETTER);
+        String why = reason;
+        try {
+            handOff(Topics.RUN_DLQ, RetryRecord.key(d.workflowId(), key), new DeadLetter(DeadLetter.SCHEMA_VERSION, runId, d.workflowId(),
+                    d.workspaceId(), d.version(), key, reason, record, errors, Instant.now()), CloudEventTypes.DEAD_LETTER);
+        } catch (IllegalStateException e) {
+            if (!tooLarge(e) || record.value() == null) {
+                throw e;
+            }
+            // a refused dead letter would rewind the batch forever and stop the partition: carry the record without its
+            // value (still on its topic at these coordinates), so the letter is small and the partition moves on
+            why = reason + " (the record's value, " + record.value().length() + " characters, is too large to carry in a dead letter; "
+                    + "read it at " + record.coordinates() + ")";
+            handOff(Topics.RUN_DLQ, RetryRecord.key(d.workflowId(), key), new DeadLetter(DeadLetter.SCHEMA_VERSION, runId, d.workflowId(),
+                    d.workspaceId(), d.version(), key, why, withoutValue(record), errors, Instant.now()), CloudEventTypes.DEAD_LETTER);
+        }
         count("dead_lettered");
         meters.counter("jsw.runs.dlq").increment();
-        event(d, runId, key, record, attempt, RunEvent.Type.DEAD_LETTERED, null, reason, List.of(), List.of());
+        event(d, runId, key, record, attempt, RunEvent.Type.DEAD_LETTERED, null, why, List.of(), List.of());
+    }
+
+    /** Schedules a retry; a retry record too large for Kafka would block the partition, so the run is dead-lettered instead. */
+    private boolean retry(WorkflowDefinition d, String runId, String key, TriggerRecord record, RetryRecord retry, List<AttemptError> errors,
+            int attempt) {
+        try {
+            handOff(Topics.RUN_RETRY, RetryRecord.key(d.workflowId(), key), retry, CloudEventTypes.RETRY_RECORD);
+            return true;
+        } catch (IllegalStateException e) {
+            if (!tooLarge(e)) {
+                throw e;
+            }
+            deadLetter(d, runId, key, record, errors, "the run failed and its record is too large to schedule a retry (Kafka's "
+                    + "max.request.size); last error: " + errors.getLast().message(), attempt);
+            return false;
+        }
+    }
+
+    static boolean tooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static TriggerRecord withoutValue(TriggerRecord r) {
+        return new TriggerRecord(r.topic(), r.partition(), r.offset(), r.key(), null, r.headers());
     }
 
     private void handOff(String topic, String key, Object value, String ceType) {

@@ -47,10 +47,17 @@ public class WorkspaceAuthenticator {
         });
     }
 
+    /** Workspace keys are far shorter; anything longer is refused before it reaches connections-service. */
+    static final int MAX_AUTHORIZATION_CHARS = 1024;
+
     /** The workspace of the request's key; a {@link ProblemException} (401 or 503) otherwise. */
     public String workspaceOf(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.length() <= 7) {
             throw new ProblemException(401, "Missing API key", "Send the workspace API key as 'Authorization: Bearer <key>'.");
+        }
+        if (authorization.length() > MAX_AUTHORIZATION_CHARS) {
+            // longer than any key connections-service issues: invalid, without asking (and without a 431 from it)
+            throw invalid();
         }
         String h = hash(authorization.substring(7).trim());
         String ws = staticKeys.get(h);
@@ -93,8 +100,8 @@ public class WorkspaceAuthenticator {
         } catch (Exception e) {
             throw unavailable();
         }
-        if (r.statusCode() == 401 || r.statusCode() == 403 || r.statusCode() == 404) {
-            return null;
+        if (r.statusCode() >= 400 && r.statusCode() < 500) {
+            return null; // the check refused this key (401/403/404, or 431 for a header it would not read): invalid
         }
         if (r.statusCode() != 200) {
             throw unavailable();

@@ -62,6 +62,23 @@ class WorkspaceAuthenticatorTest {
     }
 
     @Test
+    void anOversizedKeyIsA401WithoutAskingAndA4xxOfTheCheckIsAnInvalidKey() {
+        WorkspaceAuthenticator auth = authenticator("http://127.0.0.1:" + server.getAddress().getPort());
+        assertThatThrownBy(() -> auth.workspaceOf("Bearer " + "k".repeat(8 * 1024))).isInstanceOf(ProblemException.class)
+                .satisfies(e -> assertThat(((ProblemException) e).status()).isEqualTo(401));
+        assertThat(calls).hasValue(0);
+        server.removeContext("/api/v1/workspace");
+        server.createContext("/api/v1/workspace", ex -> {
+            calls.incrementAndGet();
+            ex.sendResponseHeaders(431, -1); // e.g. a header the check would not read
+            ex.close();
+        });
+        assertThatThrownBy(() -> auth.workspaceOf("Bearer " + "k".repeat(900))).isInstanceOf(ProblemException.class)
+                .satisfies(e -> assertThat(((ProblemException) e).status()).isEqualTo(401));
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
     void anUnreachableConnectionsServiceIsA503() {
         int port = server.getAddress().getPort();
         server.stop(0);
