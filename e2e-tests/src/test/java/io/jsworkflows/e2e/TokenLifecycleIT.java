@@ -54,6 +54,7 @@ class TokenLifecycleIT {
         ws = client.createWorkspace("e2e lifecycle");
         connectionId = client.connect(ws, "my-hubspot", HubSpotEmulator.PORTAL_ID).path("id").asText();
         client.deployExample(ws, "contact-from-order");
+        Probe.awaitFirstRun(p, client, ws, "contact-from-order");
     }
 
     @AfterAll

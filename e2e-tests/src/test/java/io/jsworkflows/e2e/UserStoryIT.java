@@ -53,6 +53,7 @@ class UserStoryIT {
         for (String id : WORKFLOWS) {
             assertThat(client.deployExample(ws, id).path("version").asLong()).isPositive();
         }
+        Probe.awaitFirstRun(p, client, ws, WORKFLOWS.toArray(String[]::new));
     }
 
     @AfterAll
