@@ -73,7 +73,7 @@ if ! skipped token; then
   step "getOAuthToken latency: workflow-executor/bench/run-benchmark.sh threads=1,4 warmup=PT20S measure=PT15S"
   workflow-executor/bench/run-benchmark.sh threads=1,4 warmup=PT20S measure=PT15S >"$LOGS/token-bench.log" 2>&1 \
     || step "  it failed (exit $?); see $LOGS/token-bench.log"
-  grep -E '^threads=' "$LOGS/token-bench.log" | sed 's/^/bench:   /' || true
+  grep -E 'threads=[0-9]+ ' "$LOGS/token-bench.log" | sed 's/^/bench:   /' || true
 fi
 
 # ---- 2. refresher capacity (its own broker and emulator)
