@@ -9,8 +9,8 @@
 #   3. executor cold start with 100,000 tokens on jsw.connections.tokens (own broker, the packaged executor; a baseline
 #      start with no tokens first; --full: 3 starts with tokens)
 #   4. ./jsw up with its state in bench/target/jsw-state (emulator limit off, the executor's per-portal budget raised),
-#      ./jsw demo, then StackBenchmark: the executor vs the Node.js consumer (bench/node), and the rate budget with a
-#      second executor at HubSpot's 110/10 s; ./jsw down
+#      ./jsw demo, then StackBenchmark: the executor vs the Node.js consumer (bench/node), then the rate budget: the
+#      emulator at HubSpot's 110/10 s, one portal, the same executor; ./jsw down
 #   5. the table
 # Needs: JDK 25 (JAVA_HOME, default /usr/lib/jvm/temurin-25-jdk-amd64), Node.js 20+ with npm, the services packaged
 # (./jsw up builds what is missing), ports 8081-8083, 8090, 9092, 9093, 55432 free (no other ./jsw up running).
@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP="$2"; shift ;;
     --half) HALF="$2"; shift ;;
     --skip) SKIP="$2"; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
