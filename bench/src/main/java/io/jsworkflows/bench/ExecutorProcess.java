@@ -36,20 +36,6 @@ final class ExecutorProcess implements AutoCloseable {
         return start(root, log, env, JVM_OPTIONS);
     }
 
-    /** The JVM options a running process was started with (between the java binary and -jar), e.g. the stack's executor. */
-    static List<String> jvmOptionsOf(long pid) {
-        try {
-            String[] args = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\u0000");
-            List<String> opts = new ArrayList<>();
-            for (int i = 1; i < args.length && !args[i].equals("-jar"); i++) {
-                opts.add(args[i]);
-            }
-            return opts.isEmpty() ? JVM_OPTIONS : opts;
-        } catch (IOException | RuntimeException e) {
-            return JVM_OPTIONS;
-        }
-    }
-
     static ExecutorProcess start(Path root, Path log, Map<String, String> env, List<String> jvmOptions) throws IOException {
         Path jar = root.resolve("workflow-executor/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
