@@ -28,6 +28,6 @@ find e2e-tests/src/main/java -name '*.java' > "$OUT/sources.txt"
 "$JAVA_HOME/bin/javac" -nowarn -proc:none -d "$OUT/classes" -cp "$CP" @"$OUT/sources.txt"
 set +e
 "$JAVA_HOME/bin/java" -Xmx1g -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Djsw.work.dir="$OUT" -Djsw.servers=local \
-  -Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Djava.util.logging.config.file=/dev/null \
+  -Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider -Dorg.slf4j.simpleLogger.defaultLogLevel=error -Djava.util.logging.config.file=/dev/null \
   -cp "$OUT/classes:$CP" io.jsworkflows.e2e.drills.Drills "$@" 2>&1 | tee "$OUT/last-run.log"
 exit "${PIPESTATUS[0]}"
