@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Contact-workflow benchmark against the HubSpot emulator (0 ms latency, rate limit off).
-# Usage (from the repository root): workflow-executor/bench/run-benchmark.sh [threads=1,2,4] [warmup=PT10S] [measure=PT20S] [fetch=emulator|stub] [isolation=in-process|process] [workers=2]
+# Usage (from the repository root): workflow-executor/bench/run-benchmark.sh [threads=1,2,4] [warmup=PT10S] [measure=PT20S]
+#   [fetch=emulator|stub] [isolation=in-process|process|both] [workers=2] [rounds=3] [detail=false]
+# isolation=both measures the two in alternating windows (rounds of each) in one JVM and prints the cost of process.
 # Needs the packaged emulator (./mvnw -B -ntp -q -pl hubspot-emulator package -DskipTests).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"

@@ -29,8 +29,21 @@ final class Bench {
 
     // ------------------------------------------------------------------ processes
 
-    /** CPU time (user + system) a process used so far, in nanoseconds, from /proc/PID/stat; -1 if it is gone. */
+    /**
+     * CPU time (user + system) a process and its live descendants used so far, in nanoseconds, from /proc/PID/stat; -1
+     * if the process is gone. Descendants count because the executor runs workflows in worker JVMs of its own
+     * ({@code jsw.executor.isolation=process}).
+     */
     static long cpuNanos(long pid) {
+        long own = ownCpuNanos(pid);
+        if (own < 0) {
+            return -1;
+        }
+        return own + ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants)
+                .mapToLong(h -> Math.max(0, ownCpuNanos(h.pid()))).sum();
+    }
+
+    private static long ownCpuNanos(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // fields after the command name, which is in parentheses and may hold spaces

@@ -80,7 +80,7 @@ public interface ExecutorConfig {
          * Where workflow code runs: {@code process} (a pool of worker JVMs with their own heap limit: a runaway run kills
          * at most its worker) or {@code in-process} (the executor's own heap).
          */
-        @WithDefault("in-process")
+        @WithDefault("process")
         Isolation isolation();
 
         Workers workers();

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,11 +68,13 @@ public final class GraalWorkflowRuntime implements WorkflowRuntime {
         this.resourceLimits = ResourceLimits.newBuilder().statementLimit(limits.statementLimit(), null).build();
         this.prelude = Source.newBuilder("js", resource("/jsw/prelude.js"), "jsw-prelude.js").internal(true).cached(true).buildLiteral();
         AtomicInteger n = new AtomicInteger();
-        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "jsw-js-timers-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        timers.setRemoveOnCancelPolicy(true); // each run cancels its deadline watchdog: do not keep them queued until due
+        this.scheduler = timers;
         warmUp();
     }
 

@@ -28,9 +28,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -85,7 +84,7 @@ public final class ProcessWorkflowRuntime implements WorkflowRuntime {
     private final Worker[] slots;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "jsw-worker-timers");
         t.setDaemon(true);
         return t;
@@ -122,6 +121,7 @@ public final class ProcessWorkflowRuntime implements WorkflowRuntime {
     public ProcessWorkflowRuntime(RuntimeLimits limits, int workers, int runsPerWorker, String heap, String classpath, List<String> jvmOptions) {
         this.limits = limits;
         this.runsPerWorker = runsPerWorker;
+        timers.setRemoveOnCancelPolicy(true); // every call cancels its stuck-worker timer: do not keep them queued until due
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
                 "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Dpolyglot.engine.WarnInterpreterOnly=false"));

@@ -37,8 +37,10 @@ import io.smallrye.config.SmallRyeConfigBuilder;
  * origin mapping, portal budget), against the HubSpot emulator at 0 ms latency with its rate limit off. Kafka is left
  * out: this measures the run path, not the trigger topic. Run it with {@code workflow-executor/bench/run-benchmark.sh}.
  *
- * <p>Arguments: {@code threads=1,2,4 warmup=PT10S measure=PT20S fetch=emulator|stub isolation=in-process|process workers=2}; {@code fetch=stub} answers every
- * fetch with a canned 201 at once, which measures the runtime and bridge alone.
+ * <p>Arguments: {@code threads=1,2,4 warmup=PT10S measure=PT20S fetch=emulator|stub isolation=in-process|process|both workers=2
+ * rounds=3 detail=false}; {@code fetch=stub} answers every fetch with a canned 201 at once, which measures the runtime and
+ * bridge alone; {@code isolation=both} alternates windows of the two runtimes ({@code rounds} of each per thread count) in
+ * one JVM, so that the load of a shared machine hits both alike; {@code detail=true} adds CPU per run by thread.
  */
 public final class ContactWorkflowBenchmark {
 
@@ -49,7 +51,7 @@ public final class ContactWorkflowBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new java.util.HashMap<>(Map.of("threads", "1,2,4", "warmup", "PT10S", "measure", "PT20S", "fetch", "emulator",
-                "isolation", "in-process", "workers", "2", "detail", "false"));
+                "isolation", "in-process", "workers", "2", "detail", "false", "rounds", "3"));
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             a.put(kv[0], kv[1]);
@@ -81,24 +83,60 @@ public final class ContactWorkflowBenchmark {
 
         stub = a.get("fetch").equals("stub");
         detail = Boolean.parseBoolean(a.get("detail"));
-        boolean process = a.get("isolation").equals("process");
+        String isolation = a.get("isolation");
+        int workers = Integer.parseInt(a.get("workers"));
+        int rounds = Integer.parseInt(a.get("rounds"));
         System.out.printf("contact workflow benchmark: %s, isolation %s, Java %s, %d cores%n", stub ? "fetch stubbed (canned 201)"
-                : "emulator " + base + " (0 ms latency, rate limit off)", process ? "process (" + a.get("workers") + " worker JVMs, -Xmx256m)"
-                : "in-process", Runtime.version(), Runtime.getRuntime().availableProcessors());
-        try (WorkflowRuntime runtime = process
-                ? new ProcessWorkflowRuntime(RuntimeLimits.DEFAULTS, Integer.parseInt(a.get("workers")), 8, "256m", null)
-                : new GraalWorkflowRuntime(RuntimeLimits.DEFAULTS)) {
-            AtomicLong seq = new AtomicLong();
-            for (String t : a.get("threads").split(",")) {
-                int threads = Integer.parseInt(t.trim());
-                run(runtime, view, gateway, source, order, seq, threads, warmup, false);
-                run(runtime, view, gateway, source, order, seq, threads, measure, true);
+                : "emulator " + base + " (0 ms latency, rate limit off)", switch (isolation) {
+                    case "process" -> "process (" + workers + " worker JVMs, -Xmx256m)";
+                    case "both" -> "in-process and process (" + workers + " worker JVMs, -Xmx256m) alternating, " + rounds + " rounds";
+                    default -> "in-process";
+                }, Runtime.version(), Runtime.getRuntime().availableProcessors());
+        AtomicLong seq = new AtomicLong();
+        if (isolation.equals("both")) {
+            // both runtimes in this JVM, measured in alternating windows: a shared machine's load drifts by the minute,
+            // so each process window is compared with the in-process windows around it
+            try (WorkflowRuntime in = new GraalWorkflowRuntime(RuntimeLimits.DEFAULTS);
+                    WorkflowRuntime out = new ProcessWorkflowRuntime(RuntimeLimits.DEFAULTS, workers, 8, "256m", null)) {
+                for (String t : a.get("threads").split(",")) {
+                    int threads = Integer.parseInt(t.trim());
+                    run(in, "in-process", view, gateway, source, order, seq, threads, warmup, false);
+                    run(out, "process", view, gateway, source, order, seq, threads, warmup, false);
+                    double[] inRate = new double[rounds];
+                    double[] outRate = new double[rounds];
+                    for (int r = 0; r < rounds; r++) {
+                        inRate[r] = run(in, "in-process", view, gateway, source, order, seq, threads, measure, true);
+                        outRate[r] = run(out, "process", view, gateway, source, order, seq, threads, measure, true);
+                    }
+                    double i = median(inRate);
+                    double o = median(outRate);
+                    System.out.printf("SUMMARY threads=%d  in-process runs/s median=%.0f %s  process runs/s median=%.0f %s  cost=%.0f %%%n", threads, i,
+                            java.util.Arrays.toString(java.util.Arrays.stream(inRate).map(Math::rint).toArray()), o,
+                            java.util.Arrays.toString(java.util.Arrays.stream(outRate).map(Math::rint).toArray()), 100 * (1 - o / i));
+                }
+            }
+        } else {
+            try (WorkflowRuntime runtime = isolation.equals("process")
+                    ? new ProcessWorkflowRuntime(RuntimeLimits.DEFAULTS, workers, 8, "256m", null)
+                    : new GraalWorkflowRuntime(RuntimeLimits.DEFAULTS)) {
+                for (String t : a.get("threads").split(",")) {
+                    int threads = Integer.parseInt(t.trim());
+                    run(runtime, isolation, view, gateway, source, order, seq, threads, warmup, false);
+                    run(runtime, isolation, view, gateway, source, order, seq, threads, measure, true);
+                }
             }
         }
         System.exit(0);
     }
 
-    static void run(WorkflowRuntime runtime, TokenView view, FetchGateway gateway, String source, String order, AtomicLong seq,
+    static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** Runs the workflow from {@code threads} threads for {@code duration}; returns runs/s (and prints the figures when {@code report}). */
+    static double run(WorkflowRuntime runtime, String label, TokenView view, FetchGateway gateway, String source, String order, AtomicLong seq,
             int threads, Duration duration, boolean report) throws InterruptedException {
         ConcurrentLinkedQueue<long[]> runs = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Long> tokenLookups = new ConcurrentLinkedQueue<>();
@@ -130,16 +168,16 @@ public final class ContactWorkflowBenchmark {
         }
         done.await();
         if (!report) {
-            return;
+            return 0;
         }
         Map<String, Long> cpu1 = cpu(runtime);
         Map<String, Long> threads1 = threadCpu(runtime);
         long[] lat = runs.stream().mapToLong(x -> x[0]).sorted().toArray();
         long[] tok = tokenLookups.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf("threads=%d  runs=%d  failures=%d  runs/s=%.0f  latency ms p50=%.2f p90=%.2f p99=%.2f max=%.2f  "
-                + "getOAuthToken us p50=%.1f p99=%.1f%n", threads, lat.length, failures.get(), lat.length / (duration.toMillis() / 1000.0),
+        System.out.printf("%s threads=%d  runs=%d  failures=%d  runs/s=%.0f  latency ms p50=%.2f p90=%.2f p99=%.2f max=%.2f  "
+                + "getOAuthToken us p50=%.1f p99=%.1f  (load %s)%n", label, threads, lat.length, failures.get(), lat.length / (duration.toMillis() / 1000.0),
                 pct(lat, 50) / 1e6, pct(lat, 90) / 1e6, pct(lat, 99) / 1e6, lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6,
-                pct(tok, 50) / 1e3, pct(tok, 99) / 1e3);
+                pct(tok, 50) / 1e3, pct(tok, 99) / 1e3, loadAverage());
         if (lat.length > 0) {
             // where a run's time goes (means): outside the runtime's own measure (channel to and from a worker), before its
             // first host call (hand-off, context, JavaScript up to getOAuthToken), host calls as the executor served them
@@ -169,6 +207,15 @@ public final class ContactWorkflowBenchmark {
         }
         if (lastError[0] != null) {
             System.out.println("  last failure: " + lastError[0]);
+        }
+        return lat.length / (duration.toMillis() / 1000.0);
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 
