@@ -99,7 +99,7 @@ public final class ExecutorKillDrill extends Drill {
                     }
                 });
                 r.measure("partitions of the killed replica", "%s", victim);
-                r.measure("kill -9 to survivor owning all partitions", "%s (the group's session timeout, 45 s by default)",
+                r.measure("kill -9 to survivor owning all partitions", "%s (the group's session timeout: 10 s unless KAFKA_SESSION_TIMEOUT_MS says otherwise)",
                         Poll.seconds(takeover));
 
                 load.await(Duration.ofSeconds((long) (orders / rate) + 180));

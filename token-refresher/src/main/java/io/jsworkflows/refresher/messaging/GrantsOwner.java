@@ -58,6 +58,10 @@ public final class GrantsOwner implements ConsumerRebalanceListener, AutoCloseab
         // moving only the partitions that change owner keeps the others refreshing during a rebalance
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        // a replica killed with SIGKILL never leaves the group: its connections wait for the session timeout (Kafka's
+        // default 45 s) before another replica refreshes them; 10 s keeps that well inside any refresh lead
+        props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
         this.thread = Thread.ofPlatform().name(clientId + "-grants").unstarted(this::run);
     }

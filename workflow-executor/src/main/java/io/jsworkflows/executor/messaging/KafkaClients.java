@@ -35,6 +35,7 @@ import io.smallrye.common.annotation.Identifier;
 public class KafkaClients {
 
     private final Map<String, Object> base;
+    private final Map<String, Object> groupSettings;
     private final KafkaProducer<String, String> producer;
 
     public KafkaClients(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
@@ -44,6 +45,11 @@ public class KafkaClients {
                 base.put(k, v);
             }
         });
+        this.groupSettings = new HashMap<>();
+        // a replica killed with SIGKILL never leaves its group: its partitions move after the session timeout, which is
+        // 45 s by Kafka's default. 10 s bounds how long trigger records wait for a takeover.
+        groupSettings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, kafkaConfig.getOrDefault(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000));
+        groupSettings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, kafkaConfig.getOrDefault(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000));
         Map<String, Object> p = new HashMap<>(base);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -92,6 +98,7 @@ public class KafkaClients {
     public KafkaConsumer<String, byte[]> groupConsumer(String groupId, String clientId, int maxPollRecords) {
         Map<String, Object> c = new HashMap<>(base);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        c.putAll(groupSettings);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + UUID.randomUUID().toString().substring(0, 8));
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
