@@ -124,7 +124,8 @@ class WorkflowApiTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'workflow-executor' }.data.tokensCaughtUp", is(true))
                 .body("checks.find { it.name == 'workflow-executor' }.data.definitionsCaughtUp", is(true))
-                .body("checks.find { it.name == 'workflow-executor' }.data.runStartsCaughtUp", is(true)));
+                .body("checks.find { it.name == 'workflow-executor' }.data.runStartsCaughtUp", is(true))
+                .body("checks.find { it.name == 'workflow-executor' }.data.kafkaReachable", is(true)));
     }
 
     static List<ConsumerRecord<String, String>> records() {

@@ -124,6 +124,11 @@ public class ExecutorStreams {
         }
     }
 
+    /** Whether the broker answered the token view's fetches lately (false while Kafka is unreachable). */
+    public boolean kafkaReachable(java.time.Duration window) {
+        return tokensReader != null && tokensReader.fetchedWithin(window);
+    }
+
     public CompletableFuture<Void> tokensCaughtUp() {
         return tokensReader == null ? new CompletableFuture<>() : tokensReader.caughtUp();
     }

@@ -7,7 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -27,6 +29,10 @@ public final class TopicViewReader implements AutoCloseable {
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     private final Thread thread;
     private volatile boolean running = true;
+    /** The consumer's count of fetch responses, and when it last grew: the broker answered (0 = never). */
+    private Metric fetchTotal;
+    private double fetches;
+    private volatile long lastFetchNanos;
 
     public TopicViewReader(KafkaClients clients, String topic, Consumer<ConsumerRecord<String, String>> apply) {
         this.topic = topic;
@@ -51,7 +57,9 @@ public final class TopicViewReader implements AutoCloseable {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (running) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                ConsumerRecords<String, String> polled = consumer.poll(Duration.ofMillis(200));
+                noteFetches();
+                for (ConsumerRecord<String, String> r : polled) {
                     try {
                         apply.accept(r);
                     } catch (RuntimeException e) {
@@ -71,6 +79,29 @@ public final class TopicViewReader implements AutoCloseable {
             caughtUp.completeExceptionally(e);
         } finally {
             consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /**
+     * Whether the broker answered one of this reader's fetches within {@code window}. An idle topic still gets an
+     * answer every {@code fetch.max.wait.ms} (500 ms), so silence means the broker is unreachable.
+     */
+    public boolean fetchedWithin(Duration window) {
+        long last = lastFetchNanos;
+        return last != 0 && System.nanoTime() - last <= window.toNanos();
+    }
+
+    private void noteFetches() {
+        if (fetchTotal == null) {
+            consumer.metrics().forEach((name, metric) -> {
+                if (name.name().equals("fetch-total") && name.group().equals("consumer-fetch-manager-metrics") && !name.tags().containsKey("topic")) {
+                    fetchTotal = metric;
+                }
+            });
+        }
+        if (fetchTotal != null && fetchTotal.metricValue() instanceof Number n && n.doubleValue() > fetches) {
+            fetches = n.doubleValue();
+            lastFetchNanos = System.nanoTime();
         }
     }
 

@@ -10,10 +10,16 @@ import io.jsworkflows.executor.messaging.ExecutorStreams;
 import io.jsworkflows.executor.service.TokenView;
 import io.jsworkflows.executor.service.WorkflowRegistry;
 
-/** Ready once the token view and the definitions view caught up with their topics. */
+/**
+ * Ready once the token view, the definitions view and the run starts caught up with their topics, and while the broker
+ * answers: without Kafka no trigger runs and no deploy is published, so traffic is better sent to another replica.
+ */
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
+
+    /** No fetch answer for this long means the broker is unreachable (an idle view gets one every 500 ms). */
+    static final java.time.Duration KAFKA_SILENCE = java.time.Duration.ofSeconds(10);
 
     private final ExecutorStreams streams;
     private final TokenView tokens;
@@ -30,8 +36,10 @@ public class ReadinessCheck implements HealthCheck {
         boolean tokensReady = tokens.ready().isDone() && !tokens.ready().isCompletedExceptionally();
         boolean definitionsReady = streams.definitionsCaughtUp().isDone() && !streams.definitionsCaughtUp().isCompletedExceptionally();
         boolean inflightReady = streams.inflightCaughtUp().isDone() && !streams.inflightCaughtUp().isCompletedExceptionally();
+        boolean kafka = streams.kafkaReachable(KAFKA_SILENCE);
         return HealthCheckResponse.named("workflow-executor")
-                .status(tokensReady && definitionsReady && inflightReady)
+                .status(tokensReady && definitionsReady && inflightReady && kafka)
+                .withData("kafkaReachable", kafka)
                 .withData("runStartsCaughtUp", inflightReady)
                 .withData("tokensCaughtUp", tokensReady)
                 .withData("connections", tokens.size())
