@@ -91,10 +91,23 @@ class IsolationTest {
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200);
         deaths = ((ProcessWorkflowRuntime) runtime).workerDeaths() - deathsBefore;
+        // operators see the deaths and the replacements
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metric(metrics, "jsw_executor_worker_deaths_total")).isEqualTo(((ProcessWorkflowRuntime) runtime).workerDeaths());
+        // dead workers were replaced: both (jsw.executor.workers.count) are live again
+        await().atMost(Duration.ofSeconds(60)).until(() -> metric(given().get("/q/metrics").then().extract().asString(),
+                "jsw_executor_workers_live") == 2);
         return dl;
     }
 
     long deaths;
+
+    /** The value of an untagged meter in Prometheus' text format. */
+    static long metric(String exposition, String name) {
+        return exposition.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).findFirst()
+                .map(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .orElseThrow(() -> new AssertionError(name + " is not in /q/metrics"));
+    }
 
     void assertCrashedTwice(DeadLetter dl) {
         assertThat(dl.reason()).isEqualTo(CRASH + "; it stopped its worker 2 times");

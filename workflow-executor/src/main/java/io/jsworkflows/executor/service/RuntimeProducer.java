@@ -9,20 +9,31 @@ import io.jsworkflows.executor.runtime.GraalWorkflowRuntime;
 import io.jsworkflows.executor.runtime.ProcessWorkflowRuntime;
 import io.jsworkflows.executor.runtime.RuntimeLimits;
 import io.jsworkflows.executor.runtime.WorkflowRuntime;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /** The workflow runtime: GraalJS in worker JVMs ({@code jsw.executor.isolation=process}) or in the executor's own heap. */
 public class RuntimeProducer {
 
     @Produces
     @Singleton
-    WorkflowRuntime runtime(ExecutorConfig config) {
+    WorkflowRuntime runtime(ExecutorConfig config, MeterRegistry meters) {
         var l = config.executor().limits();
         RuntimeLimits limits = new RuntimeLimits(l.statements(), l.consoleLines(), l.consoleLineChars(), l.consoleTotalChars(),
                 l.fetchCalls(), l.timers(), l.checkTimeout(), l.contextsPerVersion());
         if (config.executor().isolation() == ExecutorConfig.Isolation.PROCESS) {
             var w = config.executor().workers();
-            return new ProcessWorkflowRuntime(limits, w.count(), w.runsEach(), w.heap(), w.classpath().orElse(null),
+            ProcessWorkflowRuntime runtime = new ProcessWorkflowRuntime(limits, w.count(), w.runsEach(), w.heap(), w.classpath().orElse(null),
                     w.jvmOptions().orElse(java.util.List.of()));
+            // a worker that dies often is a tenant's runaway workflow (or a heap too small for honest ones): alert on it
+            FunctionCounter.builder("jsw.executor.worker.deaths", runtime, ProcessWorkflowRuntime::workerDeaths)
+                    .description("worker JVMs that died (a runaway run, an out-of-memory exit, a kill) and were replaced").register(meters);
+            Gauge.builder("jsw.executor.workers.live", runtime, r -> r.workerPids().size())
+                    .description("worker JVMs ready to host runs").register(meters);
+            Gauge.builder("jsw.executor.workers.runs", runtime, ProcessWorkflowRuntime::hosted)
+                    .description("runs and deploy checks the workers host right now").register(meters);
+            return runtime;
         }
         return new GraalWorkflowRuntime(limits);
     }
