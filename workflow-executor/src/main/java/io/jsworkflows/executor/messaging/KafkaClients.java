@@ -119,7 +119,7 @@ public class KafkaClients {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         producer.close(java.time.Duration.ofSeconds(5));
     }
 }
