@@ -334,11 +334,12 @@ public final class RefresherNode implements AutoCloseable {
             }
             case RefreshOutcome.Misconfigured m -> {
                 e.misconfigured = true;
+                // counted before the alarm shows: whoever sees the alarm also sees the refresh that raised it
+                stats.refresh(RefresherStats.Outcome.MISCONFIGURED);
                 if (alarm.getAndSet(m.reason()) == null) {
                     LOG.errorf("%s: configuration alarm: %s", name, m.reason());
                     event(e, ConnectionEvent.Type.CONFIGURATION_ALARM, m.reason());
                 }
-                stats.refresh(RefresherStats.Outcome.MISCONFIGURED);
                 schedule(e, now + settings.configAlarmRetry().toMillis());
             }
             case RefreshOutcome.Transient f -> {
