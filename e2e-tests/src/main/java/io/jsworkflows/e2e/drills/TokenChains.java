@@ -24,10 +24,6 @@ public final class TokenChains {
             return expiries.stream().filter(e -> e.isBefore(from) || e.isAfter(to)).count();
         }
 
-        public boolean noneExpired() {
-            return gaps == 0 && expiredAtEnd == 0;
-        }
-
         @Override
         public String toString() {
             return String.format("%d connections, %d refreshes, %d after expiry, %d expired at the end, %d non-ACTIVE states, "

@@ -379,7 +379,7 @@ public final class ProcessWorkflowRuntime implements WorkflowRuntime {
                     // keep new runs off one worker until it is empty, or a run waiting to run alone could starve
                     draining = null;
                     for (Worker w : slots) {
-                        if (w != null && w.lanes > 0 && !w.dead && !w.solo && (draining == null || w.busy < draining.busy)) {
+                        if (w != null && !w.all.isEmpty() && !w.dead && !w.solo && (draining == null || w.busy < draining.busy)) {
                             draining = w;
                         }
                     }
@@ -431,7 +431,7 @@ public final class ProcessWorkflowRuntime implements WorkflowRuntime {
         }
     }
 
-    /** One worker JVM. Fields {@code idle}, {@code lanes}, {@code busy}, {@code solo}, {@code draining} are guarded by the pool's lock. */
+    /** One worker JVM. Fields {@code idle}, {@code all}, {@code busy}, {@code solo}, {@code draining} are guarded by the pool's lock. */
     private final class Worker {
         final int slot;
         final Process process;
@@ -445,7 +445,6 @@ public final class ProcessWorkflowRuntime implements WorkflowRuntime {
         final AtomicInteger active = new AtomicInteger();
         volatile boolean dead;
         volatile int activeAtDeath;
-        int lanes;
         int busy;
         boolean solo;
         boolean draining;
@@ -477,7 +476,6 @@ public final class ProcessWorkflowRuntime implements WorkflowRuntime {
                 }
                 all.add(lane);
                 idle.push(lane);
-                lanes++;
                 changed.signalAll();
                 return true;
             } finally {

@@ -296,26 +296,23 @@ public final class WorkerMain {
             if (ready != null) {
                 return CompletableFuture.completedFuture(TokenResult.ok(ready));
             }
-            long id = ++nextCall;
-            CompletableFuture<TokenResult> c = new CompletableFuture<>();
-            calls.put(id, c);
-            try {
-                send(new TokenCall(id, handle));
-            } catch (IOException e) {
-                Runtime.getRuntime().halt(0);
-            }
-            return c;
+            return ask(id -> new TokenCall(id, handle));
         }
 
         @Override
         public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
+            return ask(id -> new FetchCall(id, request));
+        }
+
+        /** Sends a call of the current run to the executor; its answer completes the future in {@link #deliver}. */
+        private <T> CompletableFuture<T> ask(java.util.function.LongFunction<Msg> call) {
             long id = ++nextCall;
-            CompletableFuture<FetchResponse> c = new CompletableFuture<>();
+            CompletableFuture<T> c = new CompletableFuture<>();
             calls.put(id, c);
             try {
-                send(new FetchCall(id, request));
+                send(call.apply(id));
             } catch (IOException e) {
-                Runtime.getRuntime().halt(0);
+                Runtime.getRuntime().halt(0); // the executor is gone
             }
             return c;
         }

@@ -155,14 +155,12 @@ public class TokenView {
                 return CompletableFuture.completedFuture(new Lookup(null,
                         "The executor has not finished loading connection tokens yet; the run will be retried.", null, false));
             }
-            String id = byHandle.get(handleKey(workspaceId, handle));
-            Entry e = id == null ? null : byId.get(id);
+            Entry e = entry(workspaceId, handle);
             if (e == null) {
                 return CompletableFuture.completedFuture(new Lookup(null, "No connection named '" + handle + "' exists in this "
                         + "workspace. Create it (POST /api/v1/connections) or fix the handle in the workflow.", null, false));
             }
-            boolean usable = e.state().status().usable() && e.token() != null;
-            if (!usable || remaining(e).compareTo(cappedByLifetime(e, minValidity)) >= 0) {
+            if (!usable(e) || validFor(e, minValidity)) {
                 return CompletableFuture.completedFuture(evaluate(e));
             }
             requestRefresh(e, RefreshRequest.Reason.MIN_VALIDITY);
@@ -187,12 +185,25 @@ public class TokenView {
         if (!ready.isDone() || HandleRule.violation(handle).isPresent()) {
             return Optional.empty();
         }
-        String id = byHandle.get(handleKey(workspaceId, handle));
-        Entry e = id == null ? null : byId.get(id);
-        if (e == null || e.token() == null || !e.state().status().usable() || remaining(e).compareTo(cappedByLifetime(e, minValidity)) < 0) {
+        Entry e = entry(workspaceId, handle);
+        if (e == null || !usable(e) || !validFor(e, minValidity)) {
             return Optional.empty();
         }
         return Optional.ofNullable(evaluate(e).token());
+    }
+
+    private Entry entry(String workspaceId, String handle) {
+        String id = byHandle.get(handleKey(workspaceId, handle));
+        return id == null ? null : byId.get(id);
+    }
+
+    private static boolean usable(Entry e) {
+        return e.state().status().usable() && e.token() != null;
+    }
+
+    /** Valid for the validity a lookup insists on: answered at once, without asking for a refresh. */
+    private static boolean validFor(Entry e, Duration minValidity) {
+        return remaining(e).compareTo(cappedByLifetime(e, minValidity)) >= 0;
     }
 
     private Lookup evaluate(Entry e) {

@@ -23,6 +23,7 @@ import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.executor.config.ExecutorConfig;
 import io.jsworkflows.executor.messaging.KafkaClients;
 import io.jsworkflows.executor.runtime.InvalidWorkflowException;
+import io.jsworkflows.executor.runtime.Handles;
 import io.jsworkflows.executor.runtime.WorkflowRuntime;
 
 /**
@@ -149,7 +150,7 @@ public class WorkflowService {
         }
         RetryPolicy policy = retryPolicy(root.get("retryPolicy"));
         return new WorkflowDefinition(WorkflowDefinition.SCHEMA_VERSION, workflowId, workspaceId, version, source, trigger, timeout, policy,
-                handles(source), Instant.now());
+                Handles.in(source), Instant.now());
     }
 
     private static TriggerBinding trigger(JsonNode t) {
@@ -201,10 +202,6 @@ public class WorkflowService {
             String why = c instanceof IllegalArgumentException ? c.getMessage() : "durations are ISO-8601 (\"PT10S\"), maxAttempts a number";
             throw new ProblemException(400, "Invalid request body", "'retryPolicy' is invalid: " + why + ".");
         }
-    }
-
-    static List<String> handles(String source) {
-        return io.jsworkflows.executor.runtime.Handles.in(source);
     }
 
     static void requireValidId(String id) {
