@@ -15,11 +15,13 @@ public final class CloudEventTypes {
     public static final String RUN_EVENT = "io.jsworkflows.run.event.v1";
     public static final String RETRY_RECORD = "io.jsworkflows.run.retry.v1";
     public static final String DEAD_LETTER = "io.jsworkflows.run.dead-letter.v1";
+    public static final String SOURCE_STATE = "io.jsworkflows.source.state.v1";
 
     /** {@code ce_source} of each writer. */
     public static final String SOURCE_CONNECTIONS = "/jsworkflows/connections-service";
     public static final String SOURCE_REFRESHER = "/jsworkflows/token-refresher";
     public static final String SOURCE_EXECUTOR = "/jsworkflows/workflow-executor";
+    public static final String SOURCE_GATEWAY = "/jsworkflows/webhook-gateway";
 
     private CloudEventTypes() {
     }

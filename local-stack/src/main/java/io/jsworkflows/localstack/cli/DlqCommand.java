@@ -86,7 +86,7 @@ public final class DlqCommand implements Runnable {
                         System.out.println((dryRun ? "would replay " : "replaying ") + EventFormat.deadLetter(r.value()));
                         if (!dryRun) {
                             RetryRecord retry = new RetryRecord(RetryRecord.SCHEMA_VERSION, UUID.randomUUID().toString(), d.workflowId(),
-                                    d.workflowVersion() == null ? 0 : d.workflowVersion(), d.idempotencyKey(), 1, Instant.now(),
+                                    d.workspaceId(), d.workflowVersion() == null ? 0 : d.workflowVersion(), d.idempotencyKey(), 1, Instant.now(),
                                     d.original(), List.of());
                             Records.publish(p, Topics.RUN_RETRY, RetryRecord.key(d.workflowId(), d.idempotencyKey()),
                                     ContractsJson.write(retry), cloudEventHeaders());

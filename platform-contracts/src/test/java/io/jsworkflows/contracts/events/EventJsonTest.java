@@ -36,7 +36,7 @@ class EventJsonTest {
                 new RunEvent(1, "e2", RunEvent.Type.SUCCEEDED, "run-1", "contact-from-order", "w1", 3, ORDER.coordinates(), "w-1", 1,
                         42L, null, List.of(new RunEvent.ConsoleLine("info", "created 17")),
                         List.of(new RunEvent.HttpCall("POST", "api.hubapi.com", "/crm/v3/objects/contacts", 201, 12)), T),
-                new RetryRecord(1, "run-1", "contact-from-order", 3, "w-1", 2, T, ORDER,
+                new RetryRecord(1, "run-1", "contact-from-order", "w1", 3, "w-1", 2, T, ORDER,
                         List.of(new AttemptError(1, "HTTP_5XX", "HubSpot answered 503", true, T))),
                 new DeadLetter(1, "run-1", "contact-from-order", "w1", 3L, "w-1", "attempts exhausted", ORDER,
                         List.of(new AttemptError(5, "THROWN", "INVALID_OPTION", false, T)), T));

@@ -216,7 +216,7 @@ public class RunService {
             // parking does not use up an attempt: the workflow is not at fault
             Instant notBefore = Instant.now().plus(config.executor().retry().parkRecheck());
             if (!retry(d, runId, key, record,
-                    new RetryRecord(RetryRecord.SCHEMA_VERSION, runId, d.workflowId(), d.version(), key, attempt, notBefore, record, errors),
+                    new RetryRecord(RetryRecord.SCHEMA_VERSION, runId, d.workflowId(), d.workspaceId(), d.version(), key, attempt, notBefore, record, errors),
                     errors, attempt)) {
                 return true;
             }
@@ -227,7 +227,7 @@ public class RunService {
             long jitter = backoff.toMillis() / 10 == 0 ? 0 : ThreadLocalRandom.current().nextLong(backoff.toMillis() / 10);
             Instant notBefore = Instant.now().plus(backoff).plusMillis(jitter);
             if (!retry(d, runId, key, record,
-                    new RetryRecord(RetryRecord.SCHEMA_VERSION, runId, d.workflowId(), d.version(), key, attempt + 1, notBefore, record, errors),
+                    new RetryRecord(RetryRecord.SCHEMA_VERSION, runId, d.workflowId(), d.workspaceId(), d.version(), key, attempt + 1, notBefore, record, errors),
                     errors, attempt)) {
                 return true;
             }
