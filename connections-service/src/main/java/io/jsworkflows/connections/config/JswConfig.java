@@ -3,8 +3,11 @@ package io.jsworkflows.connections.config;
 import java.time.Duration;
 import java.util.Optional;
 
+import jakarta.validation.constraints.Pattern;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** Typed configuration of connections-service; every property also reads from its env var (JSW_HUBSPOT_API_URL, ...). */
 @ConfigMapping(prefix = "jsw")
@@ -22,6 +25,8 @@ public interface JswConfig {
 
     Oauth oauth();
 
+    Ingress ingress();
+
     Outbox outbox();
 
     Web web();
@@ -32,6 +37,9 @@ public interface JswConfig {
 
         /** Key ring sealing access tokens (shared with token-refresher and executors). */
         Optional<String> tokenKeys();
+
+        /** Key ring sealing trigger sources' webhook signing secrets (shared with webhook-gateway only). */
+        Optional<String> sourceKeys();
     }
 
     interface Hubspot {
@@ -44,6 +52,17 @@ public interface JswConfig {
         Optional<String> clientId();
 
         Optional<String> clientSecret();
+    }
+
+    interface Ingress {
+        /**
+         * External base URL of webhook-gateway, where sources' webhooks are sent (ingress URL = public-url +
+         * /webhooks/shopify/{sourceId}). Required: an absolute http(s) URL without query or fragment.
+         */
+        @WithName("public-url")
+        @Pattern(regexp = "https?://[^\\s?#]+", message = "must be an absolute http(s) URL without query or fragment, "
+                + "e.g. https://hooks.example.com (set jsw.ingress.public-url / JSW_INGRESS_PUBLIC_URL)")
+        String publicUrl();
     }
 
     interface Oauth {

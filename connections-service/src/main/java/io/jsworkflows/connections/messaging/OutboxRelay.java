@@ -26,6 +26,7 @@ import org.jboss.logging.Logger;
 import io.jsworkflows.connections.config.JswConfig;
 import io.jsworkflows.connections.persistence.OutboxRecord;
 import io.jsworkflows.contracts.CloudEventTypes;
+import io.jsworkflows.contracts.PlatformHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -135,8 +136,8 @@ public class OutboxRelay {
                     acks.get(i).get(30, TimeUnit.SECONDS);
                 } catch (Exception e) {
                     failures.increment();
-                    LOG.warnf("outbox row %d (connection %s, topic %s) not acknowledged: %s; retrying from it next pass",
-                            rows.get(i).id, rows.get(i).connectionId, rows.get(i).topic, e.getClass().getSimpleName());
+                    LOG.warnf("outbox row %d (subject %s, topic %s) not acknowledged: %s; retrying from it next pass",
+                            rows.get(i).id, rows.get(i).subjectId, rows.get(i).topic, e.getClass().getSimpleName());
                     break;
                 }
                 rows.get(i).publishedAt = now;
@@ -163,7 +164,10 @@ public class OutboxRelay {
         h.add("ce_type", bytes(r.ceType));
         h.add("ce_source", bytes(CloudEventTypes.SOURCE_CONNECTIONS));
         h.add("ce_time", bytes(r.createdAt.toString()));
-        h.add("ce_subject", bytes(r.connectionId));
+        h.add("ce_subject", bytes(r.subjectId));
+        if (r.workspaceId != null) {
+            h.add(PlatformHeaders.WORKSPACE, bytes(r.workspaceId));
+        }
         if (r.payload != null) {
             h.add("content-type", bytes("application/json"));
         }

@@ -20,8 +20,13 @@ public class OutboxRecord extends PanacheEntityBase {
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
-    @Column(name = "connection_id", nullable = false)
-    public String connectionId;
+    /** The connection or source the record is about (its ce_subject). */
+    @Column(name = "subject_id", nullable = false)
+    public String subjectId;
+
+    /** The workspace the record belongs to, sent as the jsw-workspace header; null only on rows older than the column. */
+    @Column(name = "workspace_id")
+    public String workspaceId;
 
     @Column(nullable = false)
     public String topic;

@@ -140,7 +140,7 @@ public class ConnectionService {
             a.occurredAt = Instant.now();
             a.persist();
             c.status = ConnectionStatus.DELETED;
-            outbox.tombstones(c.id);
+            outbox.tombstones(c);
             outbox.event(c, ConnectionEvent.Type.DELETED, revocation.detail());
             c.delete();
         });

@@ -8,10 +8,12 @@ import jakarta.transaction.Transactional;
 
 import io.jsworkflows.connections.persistence.Connection;
 import io.jsworkflows.connections.persistence.OutboxRecord;
+import io.jsworkflows.connections.persistence.TriggerSource;
 import io.jsworkflows.contracts.CloudEventTypes;
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.ConnectionEvent;
 import io.jsworkflows.contracts.events.GrantState;
+import io.jsworkflows.contracts.events.SourceState;
 import io.jsworkflows.contracts.json.ContractsJson;
 
 /**
@@ -26,30 +28,43 @@ public class Outbox {
         GrantState g = new GrantState(GrantState.SCHEMA_VERSION, c.id, c.workspaceId, c.handle, c.status,
                 c.grantedScopes, c.hubId, c.hubDomain, c.sealedRefreshToken, c.sealedAccessToken, c.expiresAt,
                 c.grantVersion, Instant.now());
-        add(c.id, Topics.CONNECTION_GRANTS, ContractsJson.write(g), CloudEventTypes.GRANT_STATE);
+        add(c.id, c.workspaceId, Topics.CONNECTION_GRANTS, ContractsJson.write(g), CloudEventTypes.GRANT_STATE);
     }
 
     public void event(Connection c, ConnectionEvent.Type type, String reason) {
         ConnectionEvent e = new ConnectionEvent(ConnectionEvent.SCHEMA_VERSION, UUID.randomUUID().toString(), type, c.id,
                 c.workspaceId, c.handle, c.status, reason, c.grantVersion, c.tokenVersion,
                 CloudEventTypes.SOURCE_CONNECTIONS, Instant.now());
-        add(c.id, Topics.CONNECTION_EVENTS, ContractsJson.write(e), CloudEventTypes.CONNECTION_EVENT);
+        add(c.id, c.workspaceId, Topics.CONNECTION_EVENTS, ContractsJson.write(e), CloudEventTypes.CONNECTION_EVENT);
     }
 
     /**
      * Tombstones on both compacted connection topics: the grant (so refreshers stop) and the token (so executors drop
      * the access token at once, even while no refresher runs).
      */
-    public void tombstones(String connectionId) {
-        add(connectionId, Topics.CONNECTION_GRANTS, null, CloudEventTypes.GRANT_STATE);
-        add(connectionId, Topics.CONNECTION_TOKENS, null, CloudEventTypes.TOKEN_STATE);
+    public void tombstones(Connection c) {
+        add(c.id, c.workspaceId, Topics.CONNECTION_GRANTS, null, CloudEventTypes.GRANT_STATE);
+        add(c.id, c.workspaceId, Topics.CONNECTION_TOKENS, null, CloudEventTypes.TOKEN_STATE);
     }
 
-    private void add(String connectionId, String topic, String payload, String ceType) {
+    /** The source's current state on the compacted {@code jsw.sources} topic (its secret stays sealed). */
+    public void sourceState(TriggerSource s) {
+        SourceState v = new SourceState(SourceState.SCHEMA_VERSION, s.id, s.workspaceId, s.kind, s.shopDomain, s.sealedSecret,
+                s.version, s.updatedAt);
+        add(s.id, s.workspaceId, Topics.SOURCES, ContractsJson.write(v), CloudEventTypes.SOURCE_STATE);
+    }
+
+    /** A deleted source: the gateway forgets it and compaction removes its secret from the topic. */
+    public void sourceTombstone(TriggerSource s) {
+        add(s.id, s.workspaceId, Topics.SOURCES, null, CloudEventTypes.SOURCE_STATE);
+    }
+
+    private void add(String subjectId, String workspaceId, String topic, String payload, String ceType) {
         OutboxRecord r = new OutboxRecord();
-        r.connectionId = connectionId;
+        r.subjectId = subjectId;
+        r.workspaceId = workspaceId;
         r.topic = topic;
-        r.recordKey = connectionId;
+        r.recordKey = subjectId;
         r.payload = payload;
         r.ceType = ceType;
         r.ceId = UUID.randomUUID().toString();

@@ -82,7 +82,7 @@ class OutboxRelayTest {
         // the broker acknowledged, but the process died before the rows were marked: the mark never committed
         relay.pause();
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                "update outbox set published_at = null where connection_id = ?1").setParameter(1, id).executeUpdate());
+                "update outbox set published_at = null where subject_id = ?1").setParameter(1, id).executeUpdate());
         relay.resume();
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -99,7 +99,7 @@ class OutboxRelayTest {
 
     private long pending(String connectionId) {
         return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
-                "select count(*) from outbox where connection_id = ?1 and published_at is null")
+                "select count(*) from outbox where subject_id = ?1 and published_at is null")
                 .setParameter(1, connectionId).getSingleResult()).longValue());
     }
 }
