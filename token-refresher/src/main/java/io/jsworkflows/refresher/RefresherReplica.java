@@ -43,7 +43,7 @@ public final class RefresherReplica implements AutoCloseable {
         RefresherConfig.Refresher r = config.refresher();
         this.client = new TokenEndpointClient(vertx, config.hubspot().apiUrl(), clientId, clientSecret, r.maxInFlight(),
                 r.requestTimeout());
-        this.publisher = new KafkaStatePublisher(kafka, name);
+        this.publisher = new KafkaStatePublisher(kafka, name, r.chainWriteTimeout());
         RefresherNode.Settings settings = new RefresherNode.Settings(
                 new RefreshTiming(r.lead(), r.jitter(), r.backoffMin(), r.backoffMax()), r.maxInFlight(), r.configAlarmRetry(),
                 r.recentRefreshWindow(), r.sweepInterval(), r.handoverTimeout());

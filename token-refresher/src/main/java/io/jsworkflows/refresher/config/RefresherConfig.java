@@ -18,7 +18,7 @@ public interface RefresherConfig {
 
     /** Key rings; checked at start-up by {@code TokenCipher.fromConfig}, which says what to set when one is missing. */
     interface Crypto {
-        /** Opens refresh tokens (and seals rotated ones in memory). */
+        /** Opens refresh tokens and seals the ones the provider rotated to (refresh chain topic). */
         Optional<String> grantKeys();
 
         /** Seals the access tokens this service publishes. */
@@ -83,5 +83,12 @@ public interface RefresherConfig {
         /** How long a replica waits for its in-flight refreshes of revoked partitions before giving them up. */
         @WithDefault("PT15S")
         Duration handoverTimeout();
+
+        /**
+         * How long a refresh waits for the broker to acknowledge a rotated refresh token on the refresh chain topic;
+         * without the acknowledgement the new token state is not published and the refresh counts as failed.
+         */
+        @WithDefault("PT10S")
+        Duration chainWriteTimeout();
     }
 }

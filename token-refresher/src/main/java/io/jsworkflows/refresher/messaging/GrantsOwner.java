@@ -23,12 +23,13 @@ import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.GrantState;
 import io.jsworkflows.contracts.events.TokenState;
 import io.jsworkflows.contracts.json.ContractsJson;
+import io.jsworkflows.refresher.service.RefreshChainState;
 import io.jsworkflows.refresher.service.RefresherNode;
 
 /**
  * Partition ownership: a consumer group over {@code jsw.connections.grants}. On assignment it reads the same partitions
- * of {@code jsw.connections.tokens} from the beginning, then the grants partitions from the beginning; a partition is
- * scheduled only once both are caught up. On revocation the node finishes and flushes in-flight refreshes first, so the
+ * of {@code jsw.connections.tokens} and {@code jsw.connections.refresh-chain} from the beginning, then the grants
+ * partitions from the beginning; a partition is scheduled only once all three are caught up. On revocation the node finishes and flushes in-flight refreshes first, so the
  * next owner reads their results. A plain consumer because SmallRye channels cannot run a rebuild per assigned
  * partition inside the rebalance.
  */
@@ -126,7 +127,8 @@ public final class GrantsOwner implements ConsumerRebalanceListener, AutoCloseab
             assigned.add(tp.partition());
             node.partitionAssigned(tp.partition());
         }
-        int tokens = readTokens(partitions);
+        int tokens = readBack(Topics.CONNECTION_TOKENS, partitions, TokenState.class, node::applyToken);
+        int links = readBack(Topics.REFRESH_CHAIN, partitions, RefreshChainState.class, node::applyChain);
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
         for (TopicPartition tp : partitions) {
@@ -139,38 +141,47 @@ public final class GrantsOwner implements ConsumerRebalanceListener, AutoCloseab
             }
         }
         joined = true;
-        LOG.infof("assigned grants partitions %s: %d token records read in %d ms", partitionNumbers(partitions), tokens,
-                (System.nanoTime() - t0) / 1_000_000);
+        LOG.infof("assigned grants partitions %s: %d token and %d refresh chain records read in %d ms",
+                partitionNumbers(partitions), tokens, links, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /** Reads the co-partitioned tokens from the beginning to their current end: each connection's latest token state. */
-    private int readTokens(Collection<TopicPartition> grants) {
+    /** What a read-back record is applied to: the node's view of one owned connection. */
+    @FunctionalInterface
+    private interface ReadBack<T> {
+        void apply(int partition, String connectionId, T value);
+    }
+
+    /**
+     * Reads the same partitions of a co-partitioned compacted topic (tokens, refresh chain) from the beginning to their
+     * current end: each connection's latest state there.
+     */
+    private <T> int readBack(String topic, Collection<TopicPartition> grants, Class<T> type, ReadBack<T> apply) {
         List<TopicPartition> tps = new ArrayList<>();
-        grants.forEach(tp -> tps.add(new TopicPartition(Topics.CONNECTION_TOKENS, tp.partition())));
+        grants.forEach(tp -> tps.add(new TopicPartition(topic, tp.partition())));
         Map<String, Object> props = KafkaClientConfig.consumer(kafka);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         int count = 0;
-        try (KafkaConsumer<String, String> tokens = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            tokens.assign(tps);
-            tokens.seekToBeginning(tps);
-            Map<TopicPartition, Long> ends = new HashMap<>(tokens.endOffsets(tps));
+        try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            reader.assign(tps);
+            reader.seekToBeginning(tps);
+            Map<TopicPartition, Long> ends = new HashMap<>(reader.endOffsets(tps));
             ends.values().removeIf(end -> end <= 0);
             long deadline = System.nanoTime() + REBUILD_TIMEOUT.toNanos();
             while (!ends.isEmpty()) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + Topics.CONNECTION_TOKENS + " partitions " + ends.keySet()
+                    throw new IllegalStateException("could not read " + topic + " partitions " + ends.keySet()
                             + " to their end within " + REBUILD_TIMEOUT);
                 }
-                for (ConsumerRecord<String, String> r : tokens.poll(Duration.ofMillis(200))) {
-                    TokenState t = parse(r, TokenState.class);
-                    if (r.value() == null || t != null) {
-                        node.applyToken(r.partition(), r.key(), t);
+                for (ConsumerRecord<String, String> r : reader.poll(Duration.ofMillis(200))) {
+                    T value = parse(r, type);
+                    if (r.key() != null && (r.value() == null || value != null)) {
+                        apply.apply(r.partition(), r.key(), value);
                         count++;
                     }
                 }
-                ends.entrySet().removeIf(en -> tokens.position(en.getKey()) >= en.getValue());
+                ends.entrySet().removeIf(en -> reader.position(en.getKey()) >= en.getValue());
             }
         }
         return count;

@@ -1,13 +1,19 @@
 package io.jsworkflows.refresher.messaging;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
@@ -17,6 +23,7 @@ import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.ConnectionEvent;
 import io.jsworkflows.contracts.events.TokenState;
 import io.jsworkflows.contracts.json.ContractsJson;
+import io.jsworkflows.refresher.service.RefreshChainState;
 import io.jsworkflows.refresher.service.StatePublisher;
 
 /**
@@ -28,8 +35,11 @@ public final class KafkaStatePublisher implements StatePublisher, AutoCloseable 
     private static final Logger LOG = Logger.getLogger(KafkaStatePublisher.class);
 
     private final KafkaProducer<String, String> producer;
+    private final Duration chainAckTimeout;
 
-    public KafkaStatePublisher(Map<String, Object> kafka, String clientId) {
+    /** @param chainAckTimeout how long a refresh chain write waits for the broker's acknowledgement */
+    public KafkaStatePublisher(Map<String, Object> kafka, String clientId, Duration chainAckTimeout) {
+        this.chainAckTimeout = chainAckTimeout;
         Map<String, Object> props = KafkaClientConfig.producer(kafka);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -54,7 +64,30 @@ public final class KafkaStatePublisher implements StatePublisher, AutoCloseable 
         send(Topics.CONNECTION_EVENTS, event.connectionId(), ContractsJson.write(event), CloudEventTypes.CONNECTION_EVENT);
     }
 
-    private void send(String topic, String key, String value, String type) {
+    @Override
+    public void chain(RefreshChainState state) {
+        Future<RecordMetadata> ack = send(Topics.REFRESH_CHAIN, state.connectionId(), ContractsJson.write(state),
+                RefreshChainState.CE_TYPE);
+        try {
+            ack.get(chainAckTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new WriteFailedException("the broker refused the refresh chain record of " + state.connectionId() + " ("
+                    + e.getCause().getClass().getSimpleName() + ")");
+        } catch (TimeoutException e) {
+            throw new WriteFailedException("the broker did not acknowledge the refresh chain record of " + state.connectionId()
+                    + " within " + chainAckTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WriteFailedException("interrupted while writing the refresh chain record of " + state.connectionId());
+        }
+    }
+
+    @Override
+    public void chainTombstone(String connectionId) {
+        send(Topics.REFRESH_CHAIN, connectionId, null, RefreshChainState.CE_TYPE);
+    }
+
+    private Future<RecordMetadata> send(String topic, String key, String value, String type) {
         RecordHeaders h = new RecordHeaders();
         h.add("ce_specversion", bytes(CloudEventTypes.SPEC_VERSION));
         h.add("ce_id", bytes(UUID.randomUUID().toString()));
@@ -64,7 +97,7 @@ public final class KafkaStatePublisher implements StatePublisher, AutoCloseable 
         if (value != null) {
             h.add("content-type", bytes("application/json"));
         }
-        producer.send(new ProducerRecord<>(topic, null, key, value, h), (md, ex) -> {
+        return producer.send(new ProducerRecord<>(topic, null, key, value, h), (md, ex) -> {
             if (ex != null) {
                 // the value holds a sealed token: name the topic and key only
                 LOG.errorf("could not publish to %s (key %s): %s", topic, key, ex.getClass().getSimpleName());

@@ -14,8 +14,11 @@ final class ConnectionEntry {
 
     GrantState grant;
     TokenState token;
-    /** A refresh token the provider rotated to, sealed with the grant key; null while the grant's own one is current. */
-    String rotatedRefreshToken;
+    /**
+     * The latest link of the refresh chain (read back or written by us): the refresh token the provider rotated to,
+     * sealed with the grant key. It counts only for the grant version it was issued under.
+     */
+    RefreshChainState chain;
 
     boolean removed;
     boolean inFlight;
@@ -36,7 +39,13 @@ final class ConnectionEntry {
         this.partition = partition;
     }
 
+    /** The chain link that continues the current grant, or null while the grant's own refresh token is current. */
+    RefreshChainState currentChain() {
+        return chain != null && grant != null && chain.grantVersion() == grant.grantVersion() ? chain : null;
+    }
+
     String sealedRefreshToken() {
-        return rotatedRefreshToken != null ? rotatedRefreshToken : grant.sealedRefreshToken();
+        RefreshChainState c = currentChain();
+        return c != null ? c.sealedRefreshToken() : grant.sealedRefreshToken();
     }
 }

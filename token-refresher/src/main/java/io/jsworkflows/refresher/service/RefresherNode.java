@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 import io.jsworkflows.contracts.CloudEventTypes;
+import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.crypto.TokenCipher;
 import io.jsworkflows.contracts.events.ConnectionEvent;
 import io.jsworkflows.contracts.events.ConnectionStatus;
@@ -105,6 +106,18 @@ public final class RefresherNode implements AutoCloseable {
         }
     }
 
+    /** A refresh chain record read back while rebuilding a partition: keep the latest link per connection. */
+    public void applyChain(int partition, String connectionId, RefreshChainState link) {
+        ConnectionEntry e = entries.computeIfAbsent(connectionId, id -> new ConnectionEntry(id, partition));
+        synchronized (e) {
+            if (link == null) {
+                e.chain = null;
+            } else if (link.isNewerThan(e.chain)) {
+                e.chain = link;
+            }
+        }
+    }
+
     /** A grant record (null value: the connection was deleted). Acts at once when the partition is caught up. */
     public void applyGrant(int partition, String connectionId, GrantState grant) {
         ConnectionEntry e = grant == null ? entries.get(connectionId)
@@ -119,10 +132,7 @@ public final class RefresherNode implements AutoCloseable {
                 if (e.grant != null && grant.grantVersion() < e.grant.grantVersion()) {
                     return; // an older authorization, superseded
                 }
-                if (e.grant == null || grant.grantVersion() > e.grant.grantVersion()) {
-                    e.rotatedRefreshToken = null;
-                }
-                e.grant = grant;
+                e.grant = grant; // a chain link of an older grant version stops counting (ConnectionEntry.currentChain)
             }
             if (caughtUp(e.partition)) {
                 reconcile(e, System.currentTimeMillis());
@@ -247,6 +257,10 @@ public final class RefresherNode implements AutoCloseable {
             if (t != null) {
                 publisher.tokenTombstone(e.connectionId);
             }
+            if (e.chain != null) {
+                publisher.chainTombstone(e.connectionId);
+                e.chain = null;
+            }
             e.removed = true;
             unschedule(e);
             entries.remove(e.connectionId, e);
@@ -302,14 +316,17 @@ public final class RefresherNode implements AutoCloseable {
         TokenState t = e.token;
         switch (outcome) {
             case RefreshOutcome.Success s -> {
+                if (s.refreshToken() != null && !s.refreshToken().equals(usedRefreshToken) && !recordChain(e, s.refreshToken(), now)) {
+                    // never publish a token state ahead of its chain: a crash right after would lose the refresh token
+                    onOutcome(e, new RefreshOutcome.Transient("the rotated refresh token could not be recorded on "
+                            + Topics.REFRESH_CHAIN, null), s.refreshToken(), now);
+                    return;
+                }
                 boolean wasUnhealthy = e.degradedAnnounced || t.status() == ConnectionStatus.EXPIRED
                         || t.status() == ConnectionStatus.DEGRADED;
                 int failures = e.transientFailures;
                 publish(e, ConnectionStatus.ACTIVE, tokenCipher.seal(s.accessToken(), e.connectionId),
                         Instant.ofEpochMilli(now + s.expiresInSeconds() * 1000), Instant.ofEpochMilli(now), null);
-                if (s.refreshToken() != null && !s.refreshToken().equals(usedRefreshToken)) {
-                    e.rotatedRefreshToken = grantCipher.seal(s.refreshToken(), e.connectionId);
-                }
                 if (wasUnhealthy) {
                     event(e, ConnectionEvent.Type.RECOVERED, "refresh succeeded again after " + failures + " failed attempts");
                 }
@@ -357,6 +374,26 @@ public final class RefresherNode implements AutoCloseable {
                 stats.refresh(RefresherStats.Outcome.TRANSIENT);
                 schedule(e, now + delay);
             }
+        }
+    }
+
+    /**
+     * Keeps the refresh token the provider rotated to, sealed, as the entry's next chain link, and writes it durably.
+     * The link is kept in memory even when the write fails: the provider has already revoked the previous token.
+     */
+    private boolean recordChain(ConnectionEntry e, String refreshToken, long now) {
+        RefreshChainState current = e.currentChain();
+        RefreshChainState next = new RefreshChainState(RefreshChainState.SCHEMA_VERSION, e.connectionId, e.grant.workspaceId(),
+                e.grant.grantVersion(), grantCipher.seal(refreshToken, e.connectionId),
+                current == null ? 1 : current.chainVersion() + 1, Instant.ofEpochMilli(now));
+        e.chain = next;
+        try {
+            publisher.chain(next);
+            return true;
+        } catch (RuntimeException ex) {
+            LOG.errorf("%s: %s", name, ex instanceof StatePublisher.WriteFailedException ? ex.getMessage()
+                    : "could not write the refresh chain of " + e.connectionId + " (" + ex.getClass().getSimpleName() + ")");
+            return false;
         }
     }
 

@@ -228,12 +228,98 @@ class RefresherNodeTest {
         assertThat(node.ownedConnections()).isZero();
     }
 
+    @Test
+    void rotatedRefreshTokenIsRecordedOnTheChainBeforeTheTokenStateAndUsedNext() {
+        AtomicInteger rotation = new AtomicInteger();
+        List<String> used = new CopyOnWriteArrayList<>();
+        script = rt -> {
+            used.add(rt);
+            return Uni.createFrom().item(new RefreshOutcome.Success("at-" + rotation.get(), "rt-rotated-" + rotation.incrementAndGet(), 1));
+        };
+        node(Duration.ofSeconds(10));
+        node.applyGrant(0, "c1", grant("c1", 1, Instant.now().plusSeconds(5)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> published.tokens("c1").size() >= 3);
+        assertThat(used.subList(0, 2)).containsExactly("rt-c1-1", "rt-rotated-1");
+        List<RefreshChainState> links = published.chain.stream().filter(l -> l.connectionId().equals("c1")).toList();
+        assertThat(links.get(0).chainVersion()).isEqualTo(1);
+        assertThat(links.get(1).chainVersion()).isEqualTo(2);
+        assertThat(links.get(0).grantVersion()).isEqualTo(1);
+        assertThat(links.get(0).workspaceId()).isEqualTo("ws");
+        assertThat(GRANT.open(links.get(0).sealedRefreshToken(), "c1")).isEqualTo("rt-rotated-1");
+        // each refreshed token state went out only after the chain link it depends on
+        assertThat(published.order.subList(0, 5)).containsExactly("token c1 1", "chain c1 1", "token c1 2", "chain c1 2", "token c1 3");
+    }
+
+    @Test
+    void aChainWriteThatIsNotAcknowledgedPublishesNoTokenAndRetriesWithTheRotatedToken() {
+        AtomicInteger rotation = new AtomicInteger();
+        List<String> used = new CopyOnWriteArrayList<>();
+        script = rt -> {
+            used.add(rt);
+            return Uni.createFrom().item(new RefreshOutcome.Success("at-x", "rt-rotated-" + rotation.incrementAndGet(), 60));
+        };
+        published.chainFailures.set(1);
+        node(Duration.ofSeconds(10));
+        node.applyGrant(0, "c1", grant("c1", 1, Instant.now().plusSeconds(5)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> published.tokens("c1").stream().anyMatch(t -> t.tokenVersion() == 3));
+        // v2 is the DEGRADED state (same token); the refresh whose chain write failed published nothing
+        assertThat(published.tokens("c1")).extracting(TokenState::status)
+                .containsExactly(ConnectionStatus.ACTIVE, ConnectionStatus.DEGRADED, ConnectionStatus.ACTIVE);
+        assertThat(used).containsExactly("rt-c1-1", "rt-rotated-1");
+        assertThat(published.chain).extracting(RefreshChainState::chainVersion).containsExactly(2L);
+        assertThat(GRANT.open(published.chain.getFirst().sealedRefreshToken(), "c1")).isEqualTo("rt-rotated-2");
+    }
+
+    @Test
+    void aRebuiltPartitionContinuesTheChainOfTheSameGrantVersionOnly() {
+        List<String> used = new CopyOnWriteArrayList<>();
+        script = rt -> {
+            used.add(rt);
+            return Uni.createFrom().item(new RefreshOutcome.Success("at-x", rt, 60));
+        };
+        node(Duration.ofSeconds(10));
+        node.partitionAssigned(1);
+        node.applyChain(1, "c1", chainLink("c1", 1, 3, "rt-c1-chain-3"));
+        node.applyChain(1, "c1", chainLink("c1", 1, 2, "rt-c1-chain-2")); // older link read after a newer one
+        node.applyChain(1, "c2", chainLink("c2", 1, 1, "rt-c2-chain-1")); // c2 was reconnected since
+        node.applyGrant(1, "c1", grant("c1", 1, Instant.now().plusSeconds(5)));
+        node.applyGrant(1, "c2", grant("c2", 2, Instant.now().plusSeconds(5)));
+        node.partitionCaughtUp(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> used.size() == 2);
+        assertThat(used).containsExactlyInAnyOrder("rt-c1-chain-3", "rt-c2-2");
+
+        node.applyGrant(1, "c1", null); // deleted: its chain goes with it
+        assertThat(published.chainTombstones).containsExactly("c1");
+    }
+
+    static RefreshChainState chainLink(String id, long grantVersion, long chainVersion, String refreshToken) {
+        return new RefreshChainState(1, id, "ws", grantVersion, GRANT.seal(refreshToken, id), chainVersion, Instant.now());
+    }
+
     /** In-memory publisher. */
     static final class Published implements StatePublisher {
         final List<TokenState> tokens = new CopyOnWriteArrayList<>();
         final List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
         final List<String> tombstones = new CopyOnWriteArrayList<>();
+        final List<RefreshChainState> chain = new CopyOnWriteArrayList<>();
+        final List<String> chainTombstones = new CopyOnWriteArrayList<>();
+        final List<String> order = new CopyOnWriteArrayList<>();
+        final AtomicInteger chainFailures = new AtomicInteger();
         final AtomicInteger flushes = new AtomicInteger();
+
+        @Override
+        public void chain(RefreshChainState state) {
+            if (chainFailures.getAndDecrement() > 0) {
+                throw new WriteFailedException("the broker did not acknowledge the refresh chain record");
+            }
+            chain.add(state);
+            order.add("chain " + state.connectionId() + " " + state.chainVersion());
+        }
+
+        @Override
+        public void chainTombstone(String connectionId) {
+            chainTombstones.add(connectionId);
+        }
 
         List<TokenState> tokens(String id) {
             return tokens.stream().filter(t -> t.connectionId().equals(id)).toList();
@@ -242,6 +328,7 @@ class RefresherNodeTest {
         @Override
         public void token(TokenState state) {
             tokens.add(state);
+            order.add("token " + state.connectionId() + " " + state.tokenVersion());
         }
 
         @Override
