@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -51,6 +52,13 @@ public interface ExecutorConfig {
         /** Workspace of directory-loaded definitions whose binding file names none. */
         @WithDefault("default")
         String definitionsWorkspace();
+
+        /**
+         * Operator-declared workspace topics, {@code jsw.executor.workspace-topics."<topic>"=<workspaceId>}: a record there
+         * belongs to that workspace whatever its headers say, and only that workspace may bind the topic. Validated at
+         * start (topic names, no platform or shared source topic, no blank workspace).
+         */
+        Map<String, String> workspaceTopics();
 
         /** Run deadline when a definition sets none. */
         @WithDefault("PT30S")

@@ -18,6 +18,7 @@ import io.jsworkflows.executor.service.DefinitionsDirectory;
 import io.jsworkflows.executor.service.RunStart;
 import io.jsworkflows.executor.service.RunService;
 import io.jsworkflows.executor.service.TokenView;
+import io.jsworkflows.executor.service.TriggerOwnership;
 import io.jsworkflows.executor.service.WorkflowRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -42,9 +43,11 @@ public class ExecutorStreams {
     private TopicViewReader tokensReader;
     private TopicViewReader inflightReader;
     private final CrashGuard crashes;
+    private final TriggerOwnership ownership;
 
     public ExecutorStreams(ExecutorConfig config, KafkaClients kafka, WorkflowRegistry registry, TokenView tokens, RunService runs,
-            DefinitionsDirectory directory, CrashGuard crashes) {
+            DefinitionsDirectory directory, CrashGuard crashes, TriggerOwnership ownership) {
+        this.ownership = ownership;
         this.crashes = crashes;
         this.config = config;
         this.kafka = kafka;
@@ -86,7 +89,8 @@ public class ExecutorStreams {
     /** Starts one more member of the trigger consumer group (a replica's worth of consumption). */
     public TriggerLoop startTriggerLoop(String name) {
         TriggerLoop loop = new TriggerLoop(kafka, config.executor().triggers().groupId(), runs, config.executor().triggers().lanes(),
-                registry::topics, name).start();
+                () -> registry.topics().stream().filter(ownership::consumable).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)),
+                registry::startOf, name).start();
         triggerLoops.add(loop);
         running.add(loop);
         return loop;

@@ -94,6 +94,16 @@ public class KafkaClients {
         return new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
     }
 
+    /** A consumer without a group for reading an offset range (assign + seek). */
+    public KafkaConsumer<String, byte[]> rangeConsumer(String clientId) {
+        Map<String, Object> c = new HashMap<>(base);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + UUID.randomUUID().toString().substring(0, 8));
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
     /** A group member that commits by hand. */
     public KafkaConsumer<String, byte[]> groupConsumer(String groupId, String clientId, int maxPollRecords) {
         Map<String, Object> c = new HashMap<>(base);

@@ -2,15 +2,20 @@ package io.jsworkflows.executor.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,15 +40,18 @@ public final class TriggerLoop implements AutoCloseable {
     private final RunService runs;
     private final Lanes lanes;
     private final Supplier<Set<String>> topics;
+    private final Function<String, Instant> startOf;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean crashed;
     private volatile boolean topicsChanged = true;
     private Set<String> subscribed = Set.of();
 
-    public TriggerLoop(KafkaClients clients, String groupId, RunService runs, int lanes, Supplier<Set<String>> topics, String name) {
+    public TriggerLoop(KafkaClients clients, String groupId, RunService runs, int lanes, Supplier<Set<String>> topics,
+            Function<String, Instant> startOf, String name) {
         this.consumer = clients.groupConsumer(groupId, name, 200);
         this.runs = runs;
+        this.startOf = startOf;
         this.lanes = new Lanes(name + "-lane", lanes);
         this.topics = topics;
         this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::loop);
@@ -69,7 +77,7 @@ public final class TriggerLoop implements AutoCloseable {
                         if (wanted.isEmpty()) {
                             consumer.unsubscribe();
                         } else {
-                            consumer.subscribe(wanted);
+                            consumer.subscribe(wanted, new StartPositions());
                         }
                         subscribed = wanted;
                         Log.infof("trigger topics: %s", wanted);
@@ -103,7 +111,7 @@ public final class TriggerLoop implements AutoCloseable {
         }
         List<CompletableFuture<Void>> work = new ArrayList<>();
         byKey.forEach((key, records) -> work.add(lanes.submit(key, () -> records.forEach(r -> runs.handleTrigger(toTrigger(r),
-                r.serializedValueSize())))));
+                r.serializedValueSize(), r.timestamp())))));
         try {
             CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
         } catch (RuntimeException e) {
@@ -125,13 +133,50 @@ public final class TriggerLoop implements AutoCloseable {
         consumer.commitSync(offsets);
     }
 
+    /**
+     * A partition the group has never committed starts at its bindings' earliest start (by record timestamp), not at
+     * auto.offset.reset: a new binding on a topic nobody read yet does not run the topic's history, and records published
+     * between the deploy and the first assignment are not skipped either.
+     */
+    private final class StartPositions implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+            List<TopicPartition> fresh = partitions.stream().filter(tp -> committed.get(tp) == null).toList();
+            if (fresh.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, Long> ends = consumer.endOffsets(fresh); // before the times: nothing appended after is skipped
+            Map<TopicPartition, Long> times = new HashMap<>();
+            for (TopicPartition tp : fresh) {
+                Instant from = startOf.apply(tp.topic());
+                if (from == null || from.equals(Instant.EPOCH)) {
+                    consumer.seekToBeginning(List.of(tp));
+                } else {
+                    times.put(tp, from.toEpochMilli());
+                }
+            }
+            if (times.isEmpty()) {
+                return;
+            }
+            consumer.offsetsForTimes(times).forEach((tp, at) -> consumer.seek(tp, at == null ? ends.get(tp) : at.offset()));
+        }
+    }
+
     private void rewind(ConsumerRecords<String, byte[]> batch) {
         for (TopicPartition tp : batch.partitions()) {
             consumer.seek(tp, batch.records(tp).getFirst().offset());
         }
     }
 
-    static TriggerRecord toTrigger(ConsumerRecord<String, byte[]> r) {
+    public static TriggerRecord toTrigger(ConsumerRecord<String, byte[]> r) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header h : r.headers()) {
             headers.put(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));

@@ -64,12 +64,14 @@ public class RunService {
     private final Deduplicator dedupe;
     private final MeterRegistry meters;
     private final CrashGuard crashes;
+    private final TriggerOwnership ownership;
     private final Timer tokenLatency;
     private final Counter duplicates;
 
     public RunService(ExecutorConfig config, WorkflowRegistry registry, WorkflowRuntime runtime, TokenView tokens, FetchGateway gateway,
-            KafkaClients kafka, MeterRegistry meters, CrashGuard crashes) {
+            KafkaClients kafka, MeterRegistry meters, CrashGuard crashes, TriggerOwnership ownership) {
         this.crashes = crashes;
+        this.ownership = ownership;
         this.config = config;
         this.registry = registry;
         this.runtime = runtime;
@@ -93,17 +95,42 @@ public class RunService {
         return r.coordinates();
     }
 
-    /** Every workflow bound to the record's topic whose header match fits runs once for it. */
-    public void handleTrigger(TriggerRecord record, int sizeBytes) {
-        List<WorkflowDefinition> matching = registry.boundTo(record.topic()).stream()
-                .filter(d -> d.trigger().matches(record.topic(), record.headers())).toList();
+    /**
+     * Every workflow of the record's owner (see {@link TriggerOwnership}) bound to its topic, whose header match fits and
+     * whose binding had started by the record's timestamp, runs once for it. Nothing runs for a record nobody owns.
+     */
+    public void handleTrigger(TriggerRecord record, int sizeBytes, long timestampMillis) {
+        handle(record, sizeBytes, timestampMillis, null);
+    }
+
+    /** As {@link #handleTrigger}, for one workflow only: a replay of records before its deploy. */
+    public void handleReplay(TriggerRecord record, int sizeBytes, long timestampMillis, String workflowId) {
+        handle(record, sizeBytes, timestampMillis, workflowId);
+    }
+
+    private void handle(TriggerRecord record, int sizeBytes, long timestampMillis, String onlyWorkflow) {
+        List<WorkflowDefinition> bound = registry.boundTo(record.topic());
+        if (bound.isEmpty()) {
+            return;
+        }
+        String owner = ownership.ownerOf(record);
+        if (owner == null) {
+            return;
+        }
+        List<WorkflowDefinition> matching = bound.stream()
+                .filter(d -> owner.equals(d.workspaceId()))
+                .filter(d -> onlyWorkflow == null || onlyWorkflow.equals(d.workflowId()))
+                .filter(d -> d.trigger().matches(record.topic(), record.headers()))
+                .filter(d -> onlyWorkflow != null || d.trigger().startedBefore(timestampMillis))
+                .toList();
         if (matching.isEmpty()) {
             return;
         }
         String key = idempotencyKey(record);
         String malformed = malformed(record, sizeBytes);
         for (WorkflowDefinition d : matching) {
-            if (!dedupe.firstTime(d.workflowId(), key)) {
+            String dedupeKey = d.workspaceId() + "/" + d.workflowId();
+            if (!dedupe.firstTime(dedupeKey, key)) {
                 duplicates.increment();
                 continue;
             }
@@ -116,17 +143,26 @@ public class RunService {
                     attempt(d, UUID.randomUUID().toString(), key, record, 1, List.of());
                 }
             } catch (RuntimeException e) {
-                dedupe.forget(d.workflowId(), key);
+                dedupe.forget(dedupeKey, key);
                 throw e;
             }
         }
     }
 
-    /** A record of jsw.runs.retry whose time has come. */
+    /**
+     * A record of jsw.runs.retry whose time has come. It runs only under the workspace that owned its trigger: the
+     * retry's workspace, the original record's owner and the workflow's current workspace must all agree, so a deleted
+     * workflow's id taken by another workspace never receives the old owner's retries, parked runs or DLQ replays.
+     */
     public void handleRetry(RetryRecord r) {
         WorkflowDefinition d = registry.get(r.workflowId()).orElse(null);
         if (d == null) {
-            Log.infof("dropping retry of run %s: workflow %s no longer exists", r.runId(), r.workflowId());
+            dropRetry("workflow-deleted", r);
+            return;
+        }
+        String owner = r.original() == null ? null : ownership.ownerOf(r.original());
+        if (r.workspaceId() == null || !r.workspaceId().equals(d.workspaceId()) || !r.workspaceId().equals(owner)) {
+            dropRetry("workspace-mismatch", r);
             return;
         }
         if (parked(r) && Duration.between(r.errors().getFirst().at(), Instant.now()).compareTo(config.executor().retry().parkMaxAge()) > 0) {
@@ -135,6 +171,11 @@ public class RunService {
             return;
         }
         attempt(d, r.runId(), r.idempotencyKey(), r.original(), r.attempt(), r.errors());
+    }
+
+    private void dropRetry(String reason, RetryRecord r) {
+        meters.counter("jsw.runs.retries.dropped", "reason", reason).increment();
+        Log.infof("dropping retry of run %s of workflow %s (%s)", r.runId(), r.workflowId(), reason);
     }
 
     /** Whether a retry record parks a run until its connection is re-authorized. */

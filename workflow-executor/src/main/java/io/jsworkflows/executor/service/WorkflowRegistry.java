@@ -87,6 +87,21 @@ public class WorkflowRegistry {
         return definitions.values().stream().filter(d -> d.trigger().topic().equals(topic)).toList();
     }
 
+    /**
+     * Where a partition of the topic that the trigger group never consumed starts: the earliest {@code from} of the
+     * topic's bindings; null (the beginning) when one of them has none.
+     */
+    public java.time.Instant startOf(String topic) {
+        java.time.Instant earliest = null;
+        for (WorkflowDefinition d : boundTo(topic)) {
+            if (d.trigger().from() == null) {
+                return null;
+            }
+            earliest = earliest == null || d.trigger().from().isBefore(earliest) ? d.trigger().from() : earliest;
+        }
+        return earliest;
+    }
+
     public Set<String> topics() {
         Set<String> t = new TreeSet<>();
         definitions.values().forEach(d -> t.add(d.trigger().topic()));

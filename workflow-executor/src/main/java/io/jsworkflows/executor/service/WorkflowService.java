@@ -22,6 +22,7 @@ import io.jsworkflows.contracts.events.WorkflowDefinition;
 import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.executor.config.ExecutorConfig;
 import io.jsworkflows.executor.messaging.KafkaClients;
+import io.jsworkflows.executor.messaging.TriggerReplays;
 import io.jsworkflows.executor.runtime.InvalidWorkflowException;
 import io.jsworkflows.executor.runtime.Handles;
 import io.jsworkflows.executor.runtime.WorkflowRuntime;
@@ -39,8 +40,13 @@ public class WorkflowService {
     private final WorkflowRuntime runtime;
     private final WorkflowRegistry registry;
     private final KafkaClients kafka;
+    private final TriggerOwnership ownership;
+    private final TriggerReplays replays;
 
-    public WorkflowService(ExecutorConfig config, WorkflowRuntime runtime, WorkflowRegistry registry, KafkaClients kafka) {
+    public WorkflowService(ExecutorConfig config, WorkflowRuntime runtime, WorkflowRegistry registry, KafkaClients kafka,
+            TriggerOwnership ownership, TriggerReplays replays) {
+        this.ownership = ownership;
+        this.replays = replays;
         this.config = config;
         this.runtime = runtime;
         this.registry = registry;
@@ -62,7 +68,14 @@ public class WorkflowService {
             throw new ProblemException(409, "Workflow managed by a directory", "The workflow '" + workflowId + "' is loaded from the "
                     + "executor's definitions directory (jsw.executor.definitions-dir); change it there.");
         }
-        WorkflowDefinition d = parse(workspaceId, workflowId, body, existing == null ? 1 : existing.version() + 1);
+        WorkflowDefinition parsed = parse(workspaceId, workflowId, body, existing == null ? 1 : existing.version() + 1);
+        Instant now = Instant.now();
+        Instant requested = parsed.trigger().from();
+        // a redeploy on the same topic keeps its start, so records still being read are not skipped; a new binding starts
+        // with the records from its deploy on, unless the deploy asked for a replay
+        Instant from = requested != null ? requested
+                : existing != null && existing.trigger().topic().equals(parsed.trigger().topic()) ? existing.trigger().from() : now;
+        WorkflowDefinition d = withFrom(parsed, from);
         check(d);
         try {
             kafka.send(Topics.WORKFLOW_DEFINITIONS, workflowId, d, CloudEventTypes.WORKFLOW_DEFINITION).get(10, TimeUnit.SECONDS);
@@ -73,6 +86,9 @@ public class WorkflowService {
             throw new ProblemException(503, "Not published", "The workflow could not be published to Kafka; try again shortly.");
         }
         registry.apply(d);
+        if (requested != null && requested.isBefore(now)) {
+            replays.start(d);
+        }
         return new Deployed(d, existing == null);
     }
 
@@ -112,7 +128,16 @@ public class WorkflowService {
         registry.remove(workflowId);
     }
 
-    /** Builds a definition from a deploy body ({@code source}, {@code trigger}, optional {@code timeout}, {@code retryPolicy}). */
+    private static WorkflowDefinition withFrom(WorkflowDefinition d, Instant from) {
+        TriggerBinding t = new TriggerBinding(d.trigger().topic(), d.trigger().headerMatch(), from);
+        return new WorkflowDefinition(d.schemaVersion(), d.workflowId(), d.workspaceId(), d.version(), d.source(), t, d.timeout(),
+                d.retryPolicy(), d.handles(), d.updatedAt());
+    }
+
+    /**
+     * Builds a definition from a deploy body ({@code source}, {@code trigger}, optional {@code timeout}, {@code retryPolicy},
+     * {@code start}). The binding's {@code from} is the requested start, or null when the body names none.
+     */
     public WorkflowDefinition parse(String workspaceId, String workflowId, String body, long version) {
         JsonNode root;
         try {
@@ -134,7 +159,7 @@ public class WorkflowService {
             throw new ProblemException(400, "Invalid request body", "'source' has " + source.length() + " characters; the limit is "
                     + maxSource + " (jsw.executor.limits.source-bytes).");
         }
-        TriggerBinding trigger = trigger(root.get("trigger"));
+        TriggerBinding trigger = trigger(workspaceId, root.get("trigger"), start(root.get("start")));
         Duration timeout = config.executor().defaultTimeout();
         JsonNode t = root.get("timeout");
         if (t != null && !t.isNull()) {
@@ -153,7 +178,29 @@ public class WorkflowService {
                 Handles.in(source), Instant.now());
     }
 
-    private static TriggerBinding trigger(JsonNode t) {
+    /** {@code "latest"} (the default: records from the deploy on), {@code "earliest"} or an ISO-8601 instant to replay from. */
+    private static Instant start(JsonNode s) {
+        if (s == null || s.isNull()) {
+            return null;
+        }
+        String v = s.asText("");
+        if (v.equals("latest")) {
+            return Instant.now();
+        }
+        if (v.equals("earliest")) {
+            return Instant.EPOCH;
+        }
+        try {
+            Instant at = Instant.parse(v);
+            return at.isAfter(Instant.now()) ? Instant.now() : at;
+        } catch (Exception e) {
+            throw new ProblemException(400, "Invalid request body", "'start' is \"latest\" (the default: records published from the "
+                    + "deploy on), \"earliest\" (replay the topic's retained records) or an ISO-8601 instant such as "
+                    + "\"2026-01-31T00:00:00Z\" (replay from then).");
+        }
+    }
+
+    private TriggerBinding trigger(String workspaceId, JsonNode t, Instant from) {
         if (t == null || !t.isObject() || !t.hasNonNull("topic") || !t.get("topic").isTextual()) {
             throw new ProblemException(400, "Invalid request body", "'trigger' is required, e.g. {\"topic\": \"shopify.orders\", "
                     + "\"headerMatch\": {\"X-Shopify-Topic\": \"orders/create\"}}.");
@@ -165,6 +212,12 @@ public class WorkflowService {
         }
         if (topic.startsWith("jsw.") || topic.startsWith("__")) {
             throw new ProblemException(400, "Invalid request body", "'trigger.topic' cannot be a platform topic (jsw.* or __*).");
+        }
+        if (!ownership.allowedTopics(workspaceId).contains(topic)) {
+            throw new ProblemException(400, "Topic not allowed", "'trigger.topic' '" + topic + "' is not a topic this workspace may bind. "
+                    + "Allowed for workspace '" + workspaceId + "': " + String.join(", ", ownership.allowedTopics(workspaceId))
+                    + " (the shared source topics carry only your workspace's records; other topics are declared per workspace by the "
+                    + "operator in jsw.executor.workspace-topics).");
         }
         Map<String, String> match = new java.util.LinkedHashMap<>();
         JsonNode hm = t.get("headerMatch");
@@ -180,7 +233,7 @@ public class WorkflowService {
                 match.put(e.getKey(), e.getValue().asText());
             }
         }
-        return new TriggerBinding(topic, match);
+        return new TriggerBinding(topic, match, from);
     }
 
     private static RetryPolicy retryPolicy(JsonNode p) {
