@@ -6,6 +6,8 @@ import io.jsworkflows.localstack.cli.DemoCommand;
 import io.jsworkflows.localstack.cli.DlqCommand;
 import io.jsworkflows.localstack.cli.DownCommand;
 import io.jsworkflows.localstack.cli.PublishCommand;
+import io.jsworkflows.localstack.cli.ShopifyCommand;
+import io.jsworkflows.localstack.cli.SourcesCommand;
 import io.jsworkflows.localstack.cli.StatusCommand;
 import io.jsworkflows.localstack.cli.TailCommand;
 import io.jsworkflows.localstack.cli.UpCommand;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "jsw", mixinStandardHelpOptions = true, version = "jsw 0.1.0",
         description = "Runs jsworkflows on this machine and talks to it.",
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, DemoCommand.class, PublishCommand.class,
-            TailCommand.class, WorkflowsCommand.class, DlqCommand.class})
+            SourcesCommand.class, ShopifyCommand.class, TailCommand.class, WorkflowsCommand.class, DlqCommand.class})
 public final class JswCli implements Runnable {
 
     @Override

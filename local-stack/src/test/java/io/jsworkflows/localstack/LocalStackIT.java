@@ -85,7 +85,30 @@ class LocalStackIT {
         assertThat(demo.waitFor(5, TimeUnit.MINUTES)).isTrue();
         System.out.println("[jsw demo]\n" + demoOut);
         assertThat(demo.exitValue()).as(demoOut).isZero();
-        assertThat(demoOut).contains("jsw: demo succeeded");
+        assertThat(demoOut).contains("jsw: demo succeeded", "added Shopify source", "delivered (webhook id");
+
+        // 2b. the order came in through the gateway, stamped with the demo workspace and its source
+        Map<String, String> demoEnv = envFile(state.resolve("demo.env"));
+        String workspaceId = demoEnv.get("JSW_WORKSPACE_ID");
+        String sourceId = demoEnv.get("JSW_DEMO_SOURCE_ID");
+        assertThat(workspaceId).isNotBlank();
+        assertThat(sourceId).isNotBlank();
+        List<Map<String, String>> orders = headersOf(Topics.SHOPIFY_ORDERS);
+        assertThat(orders).anySatisfy(h -> assertThat(h).containsEntry("jsw-workspace", workspaceId).containsEntry("jsw-source", sourceId)
+                .containsEntry("X-Shopify-Topic", "orders/create").doesNotContainKey("X-Shopify-Hmac-Sha256"));
+
+        // 2c. ./jsw sources list shows the demo shop; ./jsw status knows the gateway
+        String sources = run("sources", "list");
+        assertThat(sources).contains(sourceId, "jsw-demo.myshopify.com", "/webhooks/shopify/" + sourceId);
+        assertThat(run("status")).contains("webhook-gateway", "http://localhost:8084");
+
+        // 2d. ./jsw publish stamps the workspace of the API key it uses (the demo's) on the record
+        String published = run("publish", Topics.SHOPIFY_ORDERS, "examples/shopify/order-created.json", "-H", "X-Shopify-Topic=orders/create",
+                "-H", "X-Shopify-Shop-Domain=jsw-demo.myshopify.com");
+        assertThat(published).contains("workspace " + workspaceId);
+        List<Map<String, String>> after = headersOf(Topics.SHOPIFY_ORDERS);
+        assertThat(after).hasSize(orders.size() + 1);
+        assertThat(after.getLast()).containsEntry("jsw-workspace", workspaceId).doesNotContainKey("jsw-source");
 
         // 3. the emulator holds the contact and the deal
         HttpClient http = HttpClient.newHttpClient();
@@ -109,7 +132,7 @@ class LocalStackIT {
         assertThat(up.waitFor(2, TimeUnit.MINUTES)).as("./jsw up ended after ./jsw down").isTrue();
         reader.join(5000);
         assertThat(upOutput).contains("jsw: stopped");
-        assertThat(stackPids).hasSizeGreaterThanOrEqualTo(7);
+        assertThat(stackPids).hasSizeGreaterThanOrEqualTo(8);
         await("every process of the stack to be gone").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(stackPids.stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).toList())
                         .as("still alive").isEmpty());
@@ -129,8 +152,10 @@ class LocalStackIT {
         stackPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     }
 
-    private ProcessBuilder jsw(String command) {
-        ProcessBuilder pb = new ProcessBuilder(root.resolve("jsw").toString(), command).directory(root.toFile());
+    private ProcessBuilder jsw(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(root.resolve("jsw").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile());
         pb.environment().put("JSW_STATE_DIR", state.toString());
         return pb;
     }
@@ -150,6 +175,50 @@ class LocalStackIT {
                 }
             }
         }
+    }
+
+    /** Runs a one-shot ./jsw command, insists on exit 0, returns its output. */
+    private String run(String... args) throws Exception {
+        Process p = jsw(args).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).as(String.join(" ", args)).isTrue();
+        System.out.println("[jsw " + String.join(" ", args) + "]\n" + out);
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    private static Map<String, String> envFile(Path file) throws IOException {
+        Map<String, String> out = new HashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            int eq = line.indexOf('=');
+            if (!line.startsWith("#") && eq > 0) {
+                out.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim().replaceAll("^\"|\"$", ""));
+            }
+        }
+        return out;
+    }
+
+    /** The headers of every record on the topic, in offset order per partition (one partition per shop key). */
+    private static List<Map<String, String>> headersOf(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
+        List<Map<String, String>> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> tps = new ArrayList<>();
+            c.partitionsFor(topic, Duration.ofSeconds(15)).forEach(i -> tps.add(new TopicPartition(i.topic(), i.partition())));
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = new HashMap<>(c.endOffsets(tps));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline && tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                    Map<String, String> h = new HashMap<>();
+                    r.headers().forEach(x -> h.put(x.key(), x.value() == null ? null : new String(x.value(), StandardCharsets.UTF_8)));
+                    out.add(h);
+                }
+            }
+        }
+        return out;
     }
 
     private static JsonNode getJson(HttpClient http, String url) throws Exception {

@@ -9,24 +9,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,27 +33,33 @@ import io.jsworkflows.localstack.client.EventFormat;
 import io.jsworkflows.localstack.client.Http;
 import io.jsworkflows.localstack.client.KafkaTools;
 import io.jsworkflows.localstack.client.Records;
+import io.jsworkflows.localstack.client.SourcesApi;
 import io.jsworkflows.localstack.client.WorkflowsApi;
 import io.jsworkflows.localstack.stack.EnvFile;
 import io.jsworkflows.localstack.stack.LocalKeys;
 import io.jsworkflows.localstack.stack.StackException;
 import io.jsworkflows.localstack.stack.StackSettings;
+import io.jsworkflows.shopifyemulator.DeliveryOptions;
+import io.jsworkflows.shopifyemulator.DeliveryReport;
+import io.jsworkflows.shopifyemulator.ShopifyWebhook;
+import io.jsworkflows.shopifyemulator.WebhookSender;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * The whole product once, against the running stack: workspace and key, the {@code my-hubspot} connection with its
- * consent given at the emulator like a browser would, the two example workflows, one Shopify order, and what came of it.
- * Re-running it reuses the demo workspace and connection (kept in {@code .jsw/demo.env}).
+ * consent given at the emulator like a browser would, the two example workflows, the demo shop as a Shopify source,
+ * one signed Shopify order delivered to webhook-gateway by the shopify-emulator's sender, and what came of it.
+ * Re-running it reuses the demo workspace, connection and source (kept in {@code .jsw/demo.env}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the end-to-end demo against the stack that ./jsw up started.")
 public final class DemoCommand implements Callable<Integer> {
 
     static final String HANDLE = "my-hubspot";
     static final List<String> WORKFLOWS = List.of("contact-from-order", "deal-from-order");
-    /** Signs the demo webhook like Shopify does; nothing checks it on the topic, it is there to be realistic. */
-    static final String DEMO_WEBHOOK_SECRET = "jsw-demo-shopify-app-secret";
     static final String SHOP = "jsw-demo.myshopify.com";
+    /** Shopify's retry schedule on a 1/1000 clock: 8 retries within 14.4 s instead of 4 hours. */
+    static final double DELIVERY_TIME_SCALE = 0.001;
 
     @Option(names = "--timeout", description = "how long to wait for the runs (default PT90S)")
     Duration timeout = Duration.ofSeconds(90);
@@ -92,32 +91,30 @@ public final class DemoCommand implements Callable<Integer> {
                     + " on shopify.orders (X-Shopify-Topic: orders/create)");
         }
 
-        // 5. one Shopify orders/create delivery, with the headers Shopify sends
+        // 5. the demo shop as a Shopify source of this workspace, then one orders/create delivered to its ingress URL
+        //    (webhook-gateway) signed, timed out and retried as Shopify does
+        DemoSource source = source(apiKey, demo);
         Path orderFile = s.root().resolve("examples/shopify/order-created.json");
         ObjectNode order = (ObjectNode) Http.JSON.readTree(orderFile.toFile());
         String email = uniqueEmailIfTaken(order);
-        String body = Http.JSON.writeValueAsString(order);
-        String webhookId = UUID.randomUUID().toString();
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("X-Shopify-Topic", "orders/create");
-        headers.put("X-Shopify-Shop-Domain", SHOP);
-        headers.put("X-Shopify-Webhook-Id", webhookId);
-        headers.put("X-Shopify-Event-Id", UUID.randomUUID().toString());
-        headers.put("X-Shopify-API-Version", "2025-10");
-        headers.put("X-Shopify-Triggered-At", Instant.now().toString());
-        headers.put("X-Shopify-Order-Id", order.path("id").asText());
-        headers.put("X-Shopify-Hmac-Sha256", hmac(body));
-        headers.put("Content-Type", "application/json");
+        ShopifyWebhook webhook = ShopifyWebhook.of("orders/create", SHOP, Http.JSON.writeValueAsBytes(order));
 
         Map<String, RunEvent> finals;
-        try (KafkaConsumer<String, String> runs = KafkaTools.consumer(s.kafkaBootstrap(), null);
-                KafkaProducer<String, String> producer = KafkaTools.producer(s.kafkaBootstrap())) {
+        try (KafkaConsumer<String, String> runs = KafkaTools.consumer(s.kafkaBootstrap(), null)) {
             List<TopicPartition> tps = Records.assignAll(runs, Topics.RUN_EVENTS);
             runs.seekToEnd(tps);
-            tps.forEach(runs::position); // pin "now" before publishing
-            RecordMetadata m = Records.publish(producer, Topics.SHOPIFY_ORDERS, SHOP, body, headers);
-            step("5", "published order " + order.path("name").asText() + " (" + email + ") to shopify.orders partition "
-                    + m.partition() + " offset " + m.offset() + ", X-Shopify-Webhook-Id " + webhookId);
+            tps.forEach(runs::position); // pin "now" before delivering
+            step("5", "delivering order " + order.path("name").asText() + " (" + email + ") as Shopify would: POST "
+                    + source.ingressUrl() + ", X-Shopify-Webhook-Id " + webhook.webhookId());
+            // the gateway learns a new source from jsw.sources a moment after it is created: until then it refuses the
+            // delivery and Shopify's retries (here on a 1/1000 clock) bring it in
+            DeliveryReport report = new WebhookSender(DeliveryOptions.shopify().withTimeScale(DELIVERY_TIME_SCALE))
+                    .deliver(URI.create(source.ingressUrl()), source.secret(), webhook);
+            System.out.println(report.describe().indent(5).stripTrailing());
+            if (!report.delivered()) {
+                throw new StackException("webhook-gateway did not accept the order (" + report.attempts().size()
+                        + " attempts); see .jsw/logs/webhook-gateway.log");
+            }
             // 6. run events of this delivery
             finals = awaitRuns(runs, demo.get("JSW_WORKSPACE_ID"));
         }
@@ -170,6 +167,48 @@ public final class DemoCommand implements Callable<Integer> {
         EnvFile.write(s.demoFile(), "jsw demo workspace (created by ./jsw demo); JSW_API_KEY is its API key", demo);
         step("1", "created workspace " + w.path("name").asText() + " (" + w.path("id").asText() + "); its API key is in " + rel(s.demoFile()));
         return demo;
+    }
+
+    /** A source the demo can sign for: its id, ingress URL and webhook secret (kept in demo.env beside the API key). */
+    record DemoSource(String id, String ingressUrl, String secret) {
+        @Override
+        public String toString() {
+            return "DemoSource[id=" + id + ", ingressUrl=" + ingressUrl + ", secret=***]";
+        }
+    }
+
+    /**
+     * The demo shop's source: the one this demo created before if the workspace still has it, else a new one with a
+     * fresh secret (the API never returns a secret, so one we do not hold is replaced).
+     */
+    private DemoSource source(String apiKey, Map<String, String> demo) throws IOException {
+        SourcesApi sources = new SourcesApi(s);
+        String id = demo.get("JSW_DEMO_SOURCE_ID");
+        String secret = demo.get("JSW_DEMO_SOURCE_SECRET");
+        if (id != null && secret != null) {
+            JsonNode existing = sources.find(apiKey, id);
+            if (existing != null) {
+                step("5", "using Shopify source " + id + " for " + SHOP + " (ingress " + existing.path("ingressUrl").asText() + ")");
+                return new DemoSource(id, existing.path("ingressUrl").asText(), secret);
+            }
+        }
+        for (JsonNode other : sources.list(apiKey)) {
+            if (SHOP.equals(other.path("shopDomain").asText())) {
+                sources.delete(apiKey, other.path("id").asText()); // one source per shop; we do not hold its secret
+            }
+        }
+        secret = SourcesCommand.randomSecret();
+        JsonNode created = sources.addShopify(apiKey, SHOP, secret);
+        DemoSource src = new DemoSource(created.path("id").asText(), created.path("ingressUrl").asText(), secret);
+        Map<String, String> kept = new LinkedHashMap<>(demo);
+        kept.put("JSW_DEMO_SOURCE_ID", src.id());
+        kept.put("JSW_DEMO_SOURCE_SECRET", secret);
+        EnvFile.write(s.demoFile(), "jsw demo workspace (created by ./jsw demo); JSW_API_KEY is its API key, "
+                + "JSW_DEMO_SOURCE_SECRET the demo shop's webhook secret", kept);
+        demo.putAll(kept);
+        step("5", "added Shopify source " + src.id() + " for " + SHOP + " (POST /api/v1/sources); ingress URL "
+                + src.ingressUrl() + ", topics " + created.path("topics"));
+        return src;
     }
 
     private JsonNode connection(String apiKey) {
@@ -296,16 +335,6 @@ public final class DemoCommand implements Callable<Integer> {
         }
         step("5", email + " is already a contact (an earlier demo run): this order uses " + fresh);
         return fresh;
-    }
-
-    private static String hmac(String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(DEMO_WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void step(String n, String text) {

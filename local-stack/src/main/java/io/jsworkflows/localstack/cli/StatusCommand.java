@@ -3,6 +3,7 @@ package io.jsworkflows.localstack.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import io.jsworkflows.localstack.stack.StackRunner;
 import io.jsworkflows.localstack.stack.StackSettings;
 import io.jsworkflows.localstack.stack.StackState;
 import picocli.CommandLine.Command;
@@ -22,7 +23,9 @@ public final class StatusCommand implements Callable<Integer> {
         for (StackState.Entry e : entries) {
             boolean alive = ProcessHandle.of(e.pid()).map(ProcessHandle::isAlive).orElse(false);
             all &= alive;
-            System.out.printf("  %-20s pid %-8d %s%n", e.name(), e.pid(), alive ? "running" : "gone");
+            String where = StackRunner.SERVICES.stream().filter(spec -> spec.module().equals(e.name())).findFirst()
+                    .map(spec -> "  http://localhost:" + spec.port()).orElse("");
+            System.out.printf("  %-20s pid %-8d %-8s%s%n", e.name(), e.pid(), alive ? "running" : "gone", where);
         }
         return all ? 0 : 1;
     }

@@ -29,22 +29,22 @@ import io.jsworkflows.localstack.stack.StackException;
 /** Kafka plumbing of the CLI: the platform topics, and short-lived producers and consumers. */
 public final class KafkaTools {
 
-    /** The example trigger topic as the local stack (and compose, and Kubernetes) creates it. */
-    public static final Topics.Spec SHOPIFY_ORDERS = new Topics.Spec(Topics.SHOPIFY_ORDERS, 3, false, Duration.ofDays(7));
-
     private KafkaTools() {
     }
 
     /** workflow-executor's own crash-detection topic (docs/events.md); it creates it itself when missing, deployment does too. */
     public static final Topics.Spec RUNS_INFLIGHT = new Topics.Spec("jsw.runs.inflight", 6, true, null);
 
-    /** Every topic deployment creates: the platform's ({@link Topics#ALL}), the executor's own, the example trigger topic. */
+    /**
+     * Every topic deployment creates: the platform's ({@link Topics#ALL}, with {@code jsw.sources}), the executor's own,
+     * and the shared Shopify source topics webhook-gateway writes ({@link Topics#SOURCE_TOPICS}).
+     */
     public static List<Topics.Spec> allTopics() {
         List<Topics.Spec> all = new ArrayList<>(Topics.ALL);
         if (all.stream().noneMatch(t -> t.name().equals(RUNS_INFLIGHT.name()))) {
             all.add(RUNS_INFLIGHT);
         }
-        all.add(SHOPIFY_ORDERS);
+        all.addAll(Topics.SOURCE_TOPICS);
         return all;
     }
 

@@ -10,12 +10,15 @@ import io.jsworkflows.contracts.crypto.TokenCipher;
 
 /**
  * The local stack's secrets, generated on first {@code jsw up} and kept in {@code .jsw/keys.env} so that sealed
- * grants and tokens in Kafka and PostgreSQL stay readable across restarts: grant key ring, token key ring, admin key.
+ * grants, tokens and source secrets in Kafka and PostgreSQL stay readable across restarts: grant, token and source
+ * key rings, admin key.
  */
 public final class LocalKeys {
 
     public static final String GRANT_KEYS = "JSW_CRYPTO_GRANT_KEYS";
     public static final String TOKEN_KEYS = "JSW_CRYPTO_TOKEN_KEYS";
+    /** Seals Shopify webhook secrets on jsw.sources: held by connections-service and webhook-gateway only. */
+    public static final String SOURCE_KEYS = "JSW_CRYPTO_SOURCE_KEYS";
     public static final String ADMIN_KEY = "JSW_ADMIN_KEY";
 
     private LocalKeys() {
@@ -32,6 +35,11 @@ public final class LocalKeys {
             keys.put(TOKEN_KEYS, TokenCipher.generateKey("local-token-1"));
             changed = true;
         }
+        if (!keys.containsKey(SOURCE_KEYS)) {
+            // added to an existing keys.env too: a stack from before sources gets its ring on the next jsw up
+            keys.put(SOURCE_KEYS, TokenCipher.generateKey("local-source-1"));
+            changed = true;
+        }
         if (!keys.containsKey(ADMIN_KEY)) {
             byte[] raw = new byte[24];
             new SecureRandom().nextBytes(raw);
@@ -44,6 +52,7 @@ public final class LocalKeys {
         // the format check the services would make at startup, but here with a pointer to the file
         TokenCipher.fromConfig(keys.get(GRANT_KEYS), "grant key (" + s.keysFile() + ")");
         TokenCipher.fromConfig(keys.get(TOKEN_KEYS), "token key (" + s.keysFile() + ")");
+        TokenCipher.fromConfig(keys.get(SOURCE_KEYS), "source key (" + s.keysFile() + ")");
         return new LinkedHashMap<>(keys);
     }
 

@@ -29,8 +29,8 @@ import io.jsworkflows.localstack.client.KafkaTools;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * {@code jsw up}: builds what is missing, then starts Kafka, PostgreSQL, the topics, the emulator and the three
- * services in that order, each waited for, and stays in the foreground until Ctrl-C / SIGTERM ({@code jsw down}),
+ * {@code jsw up}: builds what is missing, then starts Kafka, PostgreSQL, the topics, the emulator, connections-service,
+ * webhook-gateway (it reads the sources connections-service publishes), token-refresher and workflow-executor in that order, each waited for, and stays in the foreground until Ctrl-C / SIGTERM ({@code jsw down}),
  * when it stops everything in reverse order. Every child also has a watchdog, so a SIGKILLed jsw leaves nothing behind.
  */
 public final class StackRunner {
@@ -42,6 +42,7 @@ public final class StackRunner {
     public static final List<ServiceSpec> SERVICES = List.of(
             new ServiceSpec("hubspot-emulator", StackSettings.EMULATOR_PORT),
             new ServiceSpec("connections-service", StackSettings.CONNECTIONS_PORT),
+            new ServiceSpec("webhook-gateway", StackSettings.GATEWAY_PORT),
             new ServiceSpec("token-refresher", StackSettings.REFRESHER_PORT),
             new ServiceSpec("workflow-executor", StackSettings.EXECUTOR_PORT));
 
@@ -370,9 +371,16 @@ public final class StackRunner {
                 env.put("JSW_ADMIN_KEY", keys.get(LocalKeys.ADMIN_KEY));
                 env.put("JSW_CRYPTO_GRANT_KEYS", keys.get(LocalKeys.GRANT_KEYS));
                 env.put("JSW_CRYPTO_TOKEN_KEYS", keys.get(LocalKeys.TOKEN_KEYS));
+                env.put("JSW_CRYPTO_SOURCE_KEYS", keys.get(LocalKeys.SOURCE_KEYS));
+                // a source's ingress URL (what the shop owner enters in Shopify) points at the gateway
+                env.put("JSW_INGRESS_PUBLIC_URL", "http://localhost:" + StackSettings.GATEWAY_PORT);
                 env.put("JSW_DB_URL", s.dbUrl());
                 env.put("JSW_DB_USER", s.externalDbUrl() != null ? s.externalDbUser() : "postgres");
                 env.put("JSW_DB_PASSWORD", s.externalDbUrl() != null ? s.externalDbPassword() : "postgres");
+            }
+            case "webhook-gateway" -> {
+                // the one service a shop talks to: it needs the source ring to unseal webhook secrets, nothing else
+                env.put("JSW_CRYPTO_SOURCE_KEYS", keys.get(LocalKeys.SOURCE_KEYS));
             }
             case "token-refresher" -> {
                 env.putAll(hubspot(emulator));
@@ -407,6 +415,7 @@ public final class StackRunner {
         out.println("  Web page (connections)  " + c + "/ui");
         out.println("  Connections API         " + c + "/api/v1   (admin key: JSW_ADMIN_KEY in " + rel(s.keysFile()) + ")");
         out.println("  Workflows API           http://localhost:" + StackSettings.EXECUTOR_PORT + "/api/v1/workflows");
+        out.println("  Webhook ingress         http://localhost:" + StackSettings.GATEWAY_PORT + "/webhooks/shopify/{sourceId}   (./jsw sources add)");
         out.println("  Token refresher         http://localhost:" + StackSettings.REFRESHER_PORT + "/q/health");
         out.println("  HubSpot emulator        " + e + "   (consent page: " + e + "/oauth/authorize?..., operator API: " + e + "/_emulator/state)");
         out.println("  Kafka bootstrap         " + s.kafkaBootstrap());

@@ -19,12 +19,15 @@ public record StackSettings(
         int postgresPort,
         String connectionsUrl,
         String executorUrl,
-        String emulatorUrl) {
+        String emulatorUrl,
+        String gatewayUrl) {
 
     public static final int EMULATOR_PORT = 8090;
     public static final int CONNECTIONS_PORT = 8081;
     public static final int REFRESHER_PORT = 8082;
     public static final int EXECUTOR_PORT = 8083;
+    /** webhook-gateway: the stack's ingress for Shopify webhooks (sources' ingress URLs point here). */
+    public static final int GATEWAY_PORT = 8084;
 
     public static StackSettings fromEnv() {
         return fromEnv(System.getenv());
@@ -44,7 +47,8 @@ public record StackSettings(
                 intOf(env, "JSW_POSTGRES_PORT", 55432),
                 env.getOrDefault("JSW_CONNECTIONS_URL", "http://localhost:" + CONNECTIONS_PORT),
                 env.getOrDefault("JSW_EXECUTOR_URL", "http://localhost:" + EXECUTOR_PORT),
-                env.getOrDefault("JSW_EMULATOR_URL", "http://localhost:" + EMULATOR_PORT));
+                env.getOrDefault("JSW_EMULATOR_URL", "http://localhost:" + EMULATOR_PORT),
+                env.getOrDefault("JSW_GATEWAY_URL", "http://localhost:" + GATEWAY_PORT));
     }
 
     /** The Kafka bootstrap the stack uses: the external one if set, else our broker's port. */

@@ -23,7 +23,7 @@ import io.jsworkflows.localstack.stack.StackSettings;
 class DockerComposeTest {
 
     private static final Map<String, String> KEYS = Map.of("JSW_ADMIN_KEY", "test-admin", "JSW_CRYPTO_GRANT_KEYS", "g:AAAA",
-            "JSW_CRYPTO_TOKEN_KEYS", "t:AAAA");
+            "JSW_CRYPTO_TOKEN_KEYS", "t:AAAA", "JSW_CRYPTO_SOURCE_KEYS", "s:AAAA");
 
     private final Path file = Repo.root().resolve("docker-compose.yml");
 
@@ -58,7 +58,7 @@ class DockerComposeTest {
         Set<String> names = new HashSet<>();
         services.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactlyInAnyOrder("kafka", "kafka-topics", "postgres", "hubspot-emulator", "connections-service",
-                "token-refresher", "workflow-executor");
+                "webhook-gateway", "token-refresher", "workflow-executor");
         for (StackRunner.ServiceSpec spec : StackRunner.SERVICES) {
             JsonNode s = services.path(spec.module());
             Path dockerfile = Repo.root().resolve(s.path("build").path("context").asText()).resolve(s.path("build").path("dockerfile").asText());
@@ -70,6 +70,22 @@ class DockerComposeTest {
         assertThat(services.path("kafka").path("image").asText()).startsWith("apache/kafka:");
         assertThat(services.path("kafka").path("environment").path("KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
         assertThat(services.path("postgres").path("healthcheck").isMissingNode()).isFalse();
+    }
+
+    /** The source key ring (it unseals every shop's webhook secret) goes to connections-service and the gateway only. */
+    @Test
+    void onlyConnectionsServiceAndTheGatewayGetTheSourceKeyRing() throws IOException {
+        JsonNode services = Repo.YAML.readTree(Files.readString(file)).path("services");
+        Set<String> holders = new HashSet<>();
+        services.fields().forEachRemaining(e -> {
+            if (e.getValue().path("environment").toString().contains("JSW_CRYPTO_SOURCE_KEYS")) {
+                holders.add(e.getKey());
+            }
+        });
+        assertThat(holders).containsExactlyInAnyOrder("connections-service", "webhook-gateway");
+        assertThat(services.path("webhook-gateway").path("depends_on").has("connections-service")).isTrue();
+        assertThat(services.path("connections-service").path("environment").path("JSW_INGRESS_PUBLIC_URL").asText())
+                .contains("localhost:8084");
     }
 
     /** Same variable names as ./jsw up gives each service (resolving the YAML merge keys). */

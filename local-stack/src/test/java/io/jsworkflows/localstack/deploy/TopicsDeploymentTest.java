@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.localstack.client.KafkaTools;
 
-/** The topics that Kubernetes (Strimzi) and docker compose create are exactly Topics.ALL (+ the example trigger topic). */
+/** The topics that Kubernetes (Strimzi) and docker compose create are exactly Topics.ALL, the executor's own and Topics.SOURCE_TOPICS. */
 class TopicsDeploymentTest {
 
     /** name -> "partitions|config" as the contract wants it. */
@@ -48,6 +48,15 @@ class TopicsDeploymentTest {
     }
 
     @Test
+    void theSourcesTopicAndEveryShopifySourceTopicAreDeployed() {
+        List<String> names = KafkaTools.allTopics().stream().map(Topics.Spec::name).toList();
+
+        assertThat(names).contains(Topics.SOURCES, Topics.REFRESH_CHAIN).containsAll(Topics.SHOPIFY_SOURCE_TOPICS).doesNotHaveDuplicates();
+        assertThat(KafkaTools.allTopics()).filteredOn(t -> t.name().equals(Topics.SOURCES)).singleElement()
+                .satisfies(t -> assertThat(t.compacted()).isTrue());
+    }
+
+    @Test
     void grantsAndTokensAreCoPartitioned() throws IOException {
         Map<String, Integer> partitions = new HashMap<>();
         for (JsonNode t : Repo.documents(Repo.root().resolve("deploy/kubernetes/base/kafka-topics.yaml"))) {
@@ -74,6 +83,6 @@ class TopicsDeploymentTest {
             actual.put(m.group(1), m.group(2) + "|" + config);
         }
         assertThat(actual).isEqualTo(expected());
-        assertThat(List.copyOf(actual.keySet())).hasSize(KafkaTools.allTopics().size()).contains(Topics.RUN_DLQ, Topics.SHOPIFY_ORDERS);
+        assertThat(List.copyOf(actual.keySet())).hasSize(KafkaTools.allTopics().size()).contains(Topics.RUN_DLQ, Topics.SOURCES, Topics.SHOPIFY_ORDERS);
     }
 }

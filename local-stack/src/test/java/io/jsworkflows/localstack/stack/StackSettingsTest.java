@@ -46,9 +46,30 @@ class StackSettingsTest {
         TokenCipher grant = TokenCipher.fromConfig(first.get(LocalKeys.GRANT_KEYS), "grant");
         assertThat(grant.open(grant.seal("secret", "c1"), "c1")).isEqualTo("secret");
         assertThat(first.get(LocalKeys.TOKEN_KEYS)).isNotEqualTo(first.get(LocalKeys.GRANT_KEYS));
+        TokenCipher source = TokenCipher.fromConfig(first.get(LocalKeys.SOURCE_KEYS), "source");
+        assertThat(source.open(source.seal("shop-secret", "src_1"), "src_1")).isEqualTo("shop-secret");
+        assertThat(first.get(LocalKeys.SOURCE_KEYS)).isNotIn(first.get(LocalKeys.GRANT_KEYS), first.get(LocalKeys.TOKEN_KEYS));
         assertThat(LocalKeys.adminKey(s)).startsWith("jsw_admin_").hasSizeGreaterThan(30);
         assertThat(Files.getPosixFilePermissions(s.keysFile()).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
         assertThat(Files.readString(s.keysFile())).doesNotContain("'");
+    }
+
+    /** A keys.env from before sources keeps its rings and gains a source ring on the next jsw up. */
+    @Test
+    void anOlderKeysFileGainsTheSourceRing() throws Exception {
+        StackSettings s = StackSettings.fromEnv(Map.of("JSW_ROOT", tmp.toString()));
+        Map<String, String> first = LocalKeys.loadOrCreate(s);
+        Map<String, String> old = new java.util.LinkedHashMap<>(first);
+        old.remove(LocalKeys.SOURCE_KEYS);
+        EnvFile.write(s.keysFile(), "older", old);
+
+        Map<String, String> upgraded = LocalKeys.loadOrCreate(s);
+
+        assertThat(upgraded).containsEntry(LocalKeys.GRANT_KEYS, first.get(LocalKeys.GRANT_KEYS))
+                .containsEntry(LocalKeys.TOKEN_KEYS, first.get(LocalKeys.TOKEN_KEYS))
+                .containsEntry(LocalKeys.ADMIN_KEY, first.get(LocalKeys.ADMIN_KEY))
+                .containsKey(LocalKeys.SOURCE_KEYS);
+        assertThat(EnvFile.read(s.keysFile())).containsKey(LocalKeys.SOURCE_KEYS);
     }
 
     @Test
