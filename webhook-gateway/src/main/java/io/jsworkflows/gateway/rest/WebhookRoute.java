@@ -28,6 +28,11 @@ import io.vertx.ext.web.RoutingContext;
 public class WebhookRoute {
 
     public static final String PATH = "/webhooks/shopify/:sourceId";
+    /**
+     * Before Quarkus' own body-size check (order -2, the same limit, kept for every other path), so that a declared
+     * Content-Length over the limit is refused here with a problem+json body rather than a bare 413.
+     */
+    static final int ORDER = -3;
 
     private final WebhookIngress ingress;
     private final long maxBody;
@@ -42,7 +47,7 @@ public class WebhookRoute {
     }
 
     void install(@Observes Router router) {
-        router.post(PATH).handler(this::receive);
+        router.post(PATH).order(ORDER).handler(this::receive);
     }
 
     private void receive(RoutingContext rc) {
