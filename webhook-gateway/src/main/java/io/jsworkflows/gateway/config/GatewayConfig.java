@@ -41,7 +41,7 @@ public interface GatewayConfig {
          * Outer bound on waiting for Kafka's acknowledgement, above the producer's own bounds (max.block.ms +
          * delivery.timeout.ms) so that a record is never answered 503 and then still written; well inside Shopify's 5 s.
          */
-        @WithDefault("PT4S")
+        @WithDefault("PT4.5S")
         Duration timeout();
 
         /** {@code Retry-After} of a 503. */
