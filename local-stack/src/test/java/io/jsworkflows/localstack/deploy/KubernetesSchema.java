@@ -17,12 +17,15 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 /**
  * Offline schema check of Kubernetes objects with the fabric8 model (generated from the Kubernetes OpenAPI schema):
  * wrong types fail to bind, and fields the schema does not know (which fabric8 keeps in additionalProperties) are
- * reported with their path. Strimzi KafkaTopic is checked against the CRD's v1beta2 spec fields by hand.
+ * reported with their path. Strimzi's KafkaTopic, KafkaUser, Kafka and KafkaNodePool are checked against the fields of
+ * their v1beta2 CRDs by hand (only the fields these manifests may use).
  */
 public final class KubernetesSchema {
 
@@ -37,7 +40,9 @@ public final class KubernetesSchema {
             "v1/ConfigMap", ConfigMap.class,
             "v1/Secret", Secret.class,
             "v1/Namespace", Namespace.class,
-            "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class);
+            "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
+            "networking.k8s.io/v1/Ingress", Ingress.class,
+            "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class);
 
     private KubernetesSchema() {
     }
@@ -53,6 +58,18 @@ public final class KubernetesSchema {
         }
         if ("kafka.strimzi.io/v1beta2".equals(apiVersion) && "KafkaTopic".equals(kind)) {
             problems.addAll(kafkaTopic(doc, where));
+            return problems;
+        }
+        if ("kafka.strimzi.io/v1beta2".equals(apiVersion) && "KafkaUser".equals(kind)) {
+            problems.addAll(kafkaUser(doc, where));
+            return problems;
+        }
+        if ("kafka.strimzi.io/v1beta2".equals(apiVersion) && "Kafka".equals(kind)) {
+            problems.addAll(kafka(doc, where));
+            return problems;
+        }
+        if ("kafka.strimzi.io/v1beta2".equals(apiVersion) && "KafkaNodePool".equals(kind)) {
+            problems.addAll(kafkaNodePool(doc, where));
             return problems;
         }
         Class<?> type = KINDS.get(apiVersion + "/" + kind);
@@ -110,6 +127,125 @@ public final class KubernetesSchema {
             }
             unknownFields(v, path + "." + field, problems, where);
         }
+    }
+
+    private static final List<String> ACL_OPERATIONS = List.of("Read", "Write", "Create", "Delete", "Alter", "Describe",
+            "ClusterAction", "AlterConfigs", "DescribeConfigs", "IdempotentWrite", "All");
+
+    /** KafkaUser v1beta2: authentication (scram-sha-512, tls, tls-external) and simple authorization with ACL rules. */
+    private static List<String> kafkaUser(JsonNode doc, String where) {
+        List<String> problems = new ArrayList<>();
+        clusterLabel(doc, where, problems);
+        JsonNode spec = doc.path("spec");
+        only(spec, "spec", List.of("authentication", "authorization", "quotas", "template"), where, problems);
+        only(spec.path("authentication"), "spec.authentication", List.of("type", "password"), where, problems);
+        if (!List.of("scram-sha-512", "tls", "tls-external").contains(spec.path("authentication").path("type").asText())) {
+            problems.add(where + ": spec.authentication.type must be scram-sha-512, tls or tls-external");
+        }
+        JsonNode authz = spec.path("authorization");
+        only(authz, "spec.authorization", List.of("type", "acls"), where, problems);
+        if (!"simple".equals(authz.path("type").asText())) {
+            problems.add(where + ": spec.authorization.type must be simple");
+        }
+        int i = 0;
+        for (JsonNode acl : authz.path("acls")) {
+            String at = "spec.authorization.acls[" + i++ + "]";
+            only(acl, at, List.of("resource", "type", "host", "operations", "operation"), where, problems);
+            JsonNode r = acl.path("resource");
+            only(r, at + ".resource", List.of("type", "name", "patternType"), where, problems);
+            String rt = r.path("type").asText();
+            if (!List.of("topic", "group", "cluster", "transactionalId").contains(rt)) {
+                problems.add(where + ": " + at + ".resource.type '" + rt + "' is not topic, group, cluster or transactionalId");
+            }
+            if (!rt.equals("cluster") && !r.path("name").isTextual()) {
+                problems.add(where + ": " + at + ".resource.name is missing");
+            }
+            if (r.has("patternType") && !List.of("literal", "prefix").contains(r.path("patternType").asText())) {
+                problems.add(where + ": " + at + ".resource.patternType must be literal or prefix");
+            }
+            if (acl.has("type") && !List.of("allow", "deny").contains(acl.path("type").asText())) {
+                problems.add(where + ": " + at + ".type must be allow or deny");
+            }
+            if (!acl.path("operations").isArray() || acl.path("operations").isEmpty()) {
+                problems.add(where + ": " + at + ".operations must be a non-empty list");
+            }
+            acl.path("operations").forEach(op -> {
+                if (!ACL_OPERATIONS.contains(op.asText())) {
+                    problems.add(where + ": " + at + ": unknown operation " + op.asText());
+                }
+            });
+        }
+        return problems;
+    }
+
+    /** Kafka v1beta2 (KRaft with node pools): listeners, authorization, config, entity operator. */
+    private static List<String> kafka(JsonNode doc, String where) {
+        List<String> problems = new ArrayList<>();
+        JsonNode spec = doc.path("spec");
+        only(spec, "spec", List.of("kafka", "entityOperator", "cruiseControl", "kafkaExporter"), where, problems);
+        JsonNode k = spec.path("kafka");
+        only(k, "spec.kafka", List.of("version", "metadataVersion", "listeners", "authorization", "config", "resources",
+                "jvmOptions", "rack", "template", "logging", "metricsConfig"), where, problems);
+        int i = 0;
+        for (JsonNode l : k.path("listeners")) {
+            String at = "spec.kafka.listeners[" + i++ + "]";
+            only(l, at, List.of("name", "port", "type", "tls", "authentication", "configuration", "networkPolicyPeers"), where, problems);
+            if (!l.path("name").asText().matches("[a-z0-9]{1,11}")) {
+                problems.add(where + ": " + at + ".name must be 1-11 lower-case letters or digits");
+            }
+            if (!l.path("port").isInt() || l.path("port").asInt() < 9092) {
+                problems.add(where + ": " + at + ".port must be an integer >= 9092");
+            }
+            if (!List.of("internal", "route", "loadbalancer", "nodeport", "ingress", "cluster-ip").contains(l.path("type").asText())) {
+                problems.add(where + ": " + at + ".type is not a Strimzi listener type");
+            }
+            if (!l.path("tls").isBoolean()) {
+                problems.add(where + ": " + at + ".tls must be a boolean");
+            }
+            only(l.path("authentication"), at + ".authentication", List.of("type"), where, problems);
+        }
+        only(k.path("authorization"), "spec.kafka.authorization", List.of("type", "superUsers"), where, problems);
+        spec.path("kafka").path("config").fields().forEachRemaining(e -> {
+            if (!e.getValue().isValueNode()) {
+                problems.add(where + ": spec.kafka.config." + e.getKey() + " must be a scalar");
+            }
+        });
+        only(spec.path("entityOperator"), "spec.entityOperator", List.of("topicOperator", "userOperator", "template"), where, problems);
+        return problems;
+    }
+
+    /** KafkaNodePool v1beta2: replicas, roles, storage. */
+    private static List<String> kafkaNodePool(JsonNode doc, String where) {
+        List<String> problems = new ArrayList<>();
+        clusterLabel(doc, where, problems);
+        JsonNode spec = doc.path("spec");
+        only(spec, "spec", List.of("replicas", "roles", "storage", "resources", "jvmOptions", "template"), where, problems);
+        if (!spec.path("replicas").isInt() || spec.path("replicas").asInt() < 0) {
+            problems.add(where + ": spec.replicas must be an integer >= 0");
+        }
+        spec.path("roles").forEach(r -> {
+            if (!List.of("controller", "broker").contains(r.asText())) {
+                problems.add(where + ": unknown role " + r.asText());
+            }
+        });
+        if (!List.of("jbod", "ephemeral", "persistent-claim").contains(spec.path("storage").path("type").asText())) {
+            problems.add(where + ": spec.storage.type must be jbod, ephemeral or persistent-claim");
+        }
+        return problems;
+    }
+
+    private static void clusterLabel(JsonNode doc, String where, List<String> problems) {
+        if (!doc.path("metadata").path("labels").path("strimzi.io/cluster").isTextual()) {
+            problems.add(where + ": needs label strimzi.io/cluster (which Strimzi cluster's operators own it)");
+        }
+    }
+
+    private static void only(JsonNode node, String path, List<String> allowed, String where, List<String> problems) {
+        node.fieldNames().forEachRemaining(f -> {
+            if (!allowed.contains(f)) {
+                problems.add(where + ": unknown field " + path + "." + f);
+            }
+        });
     }
 
     /** The KafkaTopic v1beta2 spec: topicName, partitions (>= 1), replicas (1..32767), config (scalar values). */
