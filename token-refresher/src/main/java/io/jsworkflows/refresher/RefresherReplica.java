@@ -1,10 +1,12 @@
 package io.jsworkflows.refresher;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.jsworkflows.contracts.crypto.TokenCipher;
 import io.jsworkflows.refresher.config.RefresherConfig;
+import io.jsworkflows.refresher.health.LoopHeartbeat;
 import io.jsworkflows.refresher.messaging.GrantsOwner;
 import io.jsworkflows.refresher.messaging.KafkaStatePublisher;
 import io.jsworkflows.refresher.service.RefreshTiming;
@@ -46,10 +48,10 @@ public final class RefresherReplica implements AutoCloseable {
         this.publisher = new KafkaStatePublisher(kafka, name, r.chainWriteTimeout());
         RefresherNode.Settings settings = new RefresherNode.Settings(
                 new RefreshTiming(r.lead(), r.jitter(), r.backoffMin(), r.backoffMax()), r.maxInFlight(), r.configAlarmRetry(),
-                r.recentRefreshWindow(), r.sweepInterval(), r.handoverTimeout());
+                r.recentRefreshWindow(), r.sweepInterval(), r.handoverTimeout(), r.loopStallTimeout());
         this.node = new RefresherNode(name, settings, grantCipher, tokenCipher, endpoint != null ? endpoint : client::refresh,
                 publisher, new RefresherStats(registry));
-        this.owner = new GrantsOwner(node, kafka, r.groupId(), name);
+        this.owner = new GrantsOwner(node, kafka, r.groupId(), name, r.rebuildTimeout(), r.loopStallTimeout());
     }
 
     private static String required(String value, String property, String env) {
@@ -77,8 +79,14 @@ public final class RefresherReplica implements AutoCloseable {
         return client;
     }
 
+    /** Ready when both loops run and every owned partition is rebuilt. */
     public boolean ready() {
-        return owner.ready();
+        return owner.ready() && node.schedulerStatus().up();
+    }
+
+    /** The replica's own loops, for liveness. */
+    public List<LoopHeartbeat.Status> loops() {
+        return List.of(owner.loopStatus(), node.schedulerStatus());
     }
 
     /** Leaves the group first (finishing and publishing in-flight refreshes of its partitions), then stops. */

@@ -90,5 +90,16 @@ public interface RefresherConfig {
          */
         @WithDefault("PT10S")
         Duration chainWriteTimeout();
+
+        /** How long reading back the tokens or refresh chain of newly assigned partitions may take before the consumer stops. */
+        @WithDefault("PT5M")
+        Duration rebuildTimeout();
+
+        /**
+         * How long the grants consumer or the refresh scheduler may go without progress before liveness reports it
+         * stalled (Kafka's default max.poll.interval: by then the group has moved the partitions anyway).
+         */
+        @WithDefault("PT5M")
+        Duration loopStallTimeout();
     }
 }

@@ -23,6 +23,7 @@ import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.GrantState;
 import io.jsworkflows.contracts.events.TokenState;
 import io.jsworkflows.contracts.json.ContractsJson;
+import io.jsworkflows.refresher.health.LoopHeartbeat;
 import io.jsworkflows.refresher.service.RefreshChainState;
 import io.jsworkflows.refresher.service.RefresherNode;
 
@@ -36,10 +37,11 @@ import io.jsworkflows.refresher.service.RefresherNode;
 public final class GrantsOwner implements ConsumerRebalanceListener, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GrantsOwner.class);
-    private static final Duration REBUILD_TIMEOUT = Duration.ofMinutes(5);
 
     private final RefresherNode node;
     private final Map<String, Object> kafka;
+    private final Duration rebuildTimeout;
+    private final LoopHeartbeat heartbeat;
     private final KafkaConsumer<String, String> consumer;
     private final Map<TopicPartition, Long> catchingUp = new ConcurrentHashMap<>();
     private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
@@ -47,9 +49,16 @@ public final class GrantsOwner implements ConsumerRebalanceListener, AutoCloseab
     private volatile boolean joined;
     private volatile boolean running = true;
 
-    public GrantsOwner(RefresherNode node, Map<String, Object> kafka, String groupId, String clientId) {
+    /**
+     * @param rebuildTimeout how long reading back a topic's assigned partitions may take before the loop gives up
+     * @param stallTimeout how long the loop may go without progress before liveness reports it stalled
+     */
+    public GrantsOwner(RefresherNode node, Map<String, Object> kafka, String groupId, String clientId, Duration rebuildTimeout,
+            Duration stallTimeout) {
         this.node = node;
         this.kafka = kafka;
+        this.rebuildTimeout = rebuildTimeout;
+        this.heartbeat = new LoopHeartbeat(clientId + "-grants", stallTimeout);
         Map<String, Object> props = KafkaClientConfig.consumer(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
@@ -71,9 +80,14 @@ public final class GrantsOwner implements ConsumerRebalanceListener, AutoCloseab
         thread.start();
     }
 
-    /** Ready when the group has been joined and every assigned partition is rebuilt. */
+    /** Ready when the loop is alive, the group has been joined and every assigned partition is rebuilt. */
     public boolean ready() {
-        return joined && catchingUp.isEmpty() && running;
+        return joined && catchingUp.isEmpty() && running && heartbeat.up();
+    }
+
+    /** The consumer loop: down when it stopped with an error or stalled. */
+    public LoopHeartbeat.Status loopStatus() {
+        return heartbeat.status();
     }
 
     public Set<Integer> assignedPartitions() {
@@ -84,17 +98,21 @@ public final class GrantsOwner implements ConsumerRebalanceListener, AutoCloseab
         try {
             consumer.subscribe(List.of(Topics.CONNECTION_GRANTS), this);
             while (running) {
+                heartbeat.beat();
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                     GrantState g = parse(r, GrantState.class);
-                    if (r.value() == null || g != null) {
+                    if (r.value() == null ? r.key() != null : g != null && actionable(r, g)) {
                         node.applyGrant(r.partition(), r.key(), g);
                     }
                 }
                 checkCaughtUp();
             }
+            heartbeat.closed();
         } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
+            heartbeat.closed();
+        } catch (Throwable e) {
+            // liveness goes DOWN: a restart rebuilds the partitions, where skipping a record here could lose a grant
+            heartbeat.died(e);
             LOG.errorf(e, "grants consumer stopped");
         } finally {
             try {
@@ -102,7 +120,24 @@ public final class GrantsOwner implements ConsumerRebalanceListener, AutoCloseab
             } catch (RuntimeException e) {
                 LOG.warnf("grants consumer close: %s", e.toString());
             }
+            if (!assigned.isEmpty()) {
+                // the close could not hand them over: stop refreshing what other replicas own by now
+                node.partitionsRevoked(List.copyOf(assigned), true);
+                assigned.clear();
+            }
         }
+    }
+
+    /**
+     * A grant the refresher can act on. One without a status or a workspace is not (a writer's bug, or a newer schema):
+     * it is skipped, as unreadable records are, rather than stopping every connection of the partition.
+     */
+    private static boolean actionable(ConsumerRecord<String, String> r, GrantState g) {
+        String missing = r.key() == null ? "key" : g.status() == null ? "status" : g.workspaceId() == null ? "workspaceId" : null;
+        if (missing != null) {
+            LOG.warnf("skipping %s-%d@%d: a grant without %s", r.topic(), r.partition(), r.offset(), missing);
+        }
+        return missing == null;
     }
 
     private void checkCaughtUp() {
@@ -168,12 +203,13 @@ public final class GrantsOwner implements ConsumerRebalanceListener, AutoCloseab
             reader.seekToBeginning(tps);
             Map<TopicPartition, Long> ends = new HashMap<>(reader.endOffsets(tps));
             ends.values().removeIf(end -> end <= 0);
-            long deadline = System.nanoTime() + REBUILD_TIMEOUT.toNanos();
+            long deadline = System.nanoTime() + rebuildTimeout.toNanos();
             while (!ends.isEmpty()) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + topic + " partitions " + ends.keySet()
-                            + " to their end within " + REBUILD_TIMEOUT);
+                            + " to their end within " + rebuildTimeout + " (jsw.refresher.rebuild-timeout)");
                 }
+                heartbeat.beat(); // a long rebuild is progress, not a stall
                 for (ConsumerRecord<String, String> r : reader.poll(Duration.ofMillis(200))) {
                     T value = parse(r, type);
                     if (r.key() != null && (r.value() == null || value != null)) {

@@ -26,6 +26,7 @@ import io.jsworkflows.contracts.events.ConnectionStatus;
 import io.jsworkflows.contracts.events.GrantState;
 import io.jsworkflows.contracts.events.RefreshRequest;
 import io.jsworkflows.contracts.events.TokenState;
+import io.jsworkflows.refresher.health.LoopHeartbeat;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -45,7 +46,7 @@ public final class RefresherNode implements AutoCloseable {
 
     /** The settings the node uses, taken from configuration. */
     public record Settings(RefreshTiming timing, int maxInFlight, Duration configAlarmRetry, Duration recentRefreshWindow,
-            Duration sweepInterval, Duration handoverTimeout) {
+            Duration sweepInterval, Duration handoverTimeout, Duration loopStallTimeout) {
     }
 
     private final String name;
@@ -65,6 +66,7 @@ public final class RefresherNode implements AutoCloseable {
     private final ExecutorService completions = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService sweeper;
     private final Thread scheduler;
+    private final LoopHeartbeat schedulerHeartbeat;
     private volatile boolean running = true;
 
     public RefresherNode(String name, Settings settings, TokenCipher grantCipher, TokenCipher tokenCipher, Endpoint endpoint,
@@ -79,6 +81,7 @@ public final class RefresherNode implements AutoCloseable {
         this.permits = new Semaphore(Math.max(1, settings.maxInFlight()));
         stats.gauges(this::scheduledCount, inFlight::get, entries::size, partitions::size, () -> alarm.get() == null ? 0 : 1);
         this.scheduler = Thread.ofPlatform().name(name + "-scheduler").daemon().unstarted(this::scheduleLoop);
+        this.schedulerHeartbeat = new LoopHeartbeat(name + "-scheduler", settings.loopStallTimeout());
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name(name + "-sweeper").daemon().factory());
     }
 
@@ -430,22 +433,29 @@ public final class RefresherNode implements AutoCloseable {
     // ---------------------------------------------------------------- scheduler and refresh execution
 
     private void scheduleLoop() {
-        while (running) {
-            try {
-                Due d = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (d == null || !isCurrent(d)) {
-                    continue;
+        try {
+            while (running) {
+                schedulerHeartbeat.beat();
+                try {
+                    Due d = queue.poll(200, TimeUnit.MILLISECONDS);
+                    if (d == null || !isCurrent(d)) {
+                        continue;
+                    }
+                    permits.acquire();
+                    if (!start(d)) {
+                        permits.release();
+                    }
+                } catch (RuntimeException ex) {
+                    LOG.errorf(ex, "%s: scheduler error", name);
                 }
-                permits.acquire();
-                if (!start(d)) {
-                    permits.release();
-                }
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException ex) {
-                LOG.errorf(ex, "%s: scheduler error", name);
             }
+            schedulerHeartbeat.closed();
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            schedulerHeartbeat.closed();
+        } catch (Throwable t) {
+            schedulerHeartbeat.died(t); // nothing would be refreshed any more: liveness goes DOWN
+            LOG.errorf(t, "%s: scheduler stopped", name);
         }
     }
 
@@ -580,6 +590,11 @@ public final class RefresherNode implements AutoCloseable {
 
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /** The refresh scheduler's loop: down when it stopped with an error or stalled. */
+    public LoopHeartbeat.Status schedulerStatus() {
+        return schedulerHeartbeat.status();
     }
 
     /** The configuration alarm's reason, or null when none is raised. */

@@ -38,7 +38,8 @@ class RefresherNodeTest {
 
     RefresherNode node(Duration lead) {
         var settings = new RefresherNode.Settings(new RefreshTiming(lead, Duration.ofMillis(100), Duration.ofMillis(50),
-                Duration.ofMillis(200)), 4, Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofMillis(20), Duration.ofSeconds(2));
+                Duration.ofMillis(200)), 4, Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofMillis(20), Duration.ofSeconds(2),
+                Duration.ofMinutes(1));
         node = new RefresherNode("test", settings, GRANT, TOKEN, rt -> {
             calls.incrementAndGet();
             return script.apply(rt);

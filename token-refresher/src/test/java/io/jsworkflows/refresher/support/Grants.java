@@ -52,6 +52,11 @@ public final class Grants implements AutoCloseable {
         send(Topics.CONNECTION_GRANTS, g.connectionId(), ContractsJson.write(g), CloudEventTypes.GRANT_STATE);
     }
 
+    /** Publishes a value as it is (for records a well-behaved writer would not produce). */
+    public void publishRaw(String connectionId, String json) {
+        send(Topics.CONNECTION_GRANTS, connectionId, json, CloudEventTypes.GRANT_STATE);
+    }
+
     public void delete(String connectionId) {
         send(Topics.CONNECTION_GRANTS, connectionId, null, CloudEventTypes.GRANT_STATE);
     }
