@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The benchmark table of docs/performance.md, measured in one run on this machine. From the repository root:
 #
-#   bench/run.sh [--full] [--orders N] [--warmup PT240S] [--half PT30S] [--skip token,refresher,coldstart,stack]
+#   bench/run.sh [--full] [--orders N] [--warmup PT240S] [--half PT30S] [--skip token,refresher,coldstart,ingress,stack]
 #
 # Steps (logs in bench/target/logs/, figures in bench/target/results.properties, the table in bench/target/report.md):
 #   1. getOAuthToken latency inside a run: workflow-executor/bench/run-benchmark.sh (in-JVM runtime + emulator)
 #   2. refresher capacity: token-refresher/bench.sh (short: a 10,000 burst; --full: 20,000 burst, 100,000 for 3 minutes)
 #   3. executor cold start with 100,000 tokens on jsw.connections.tokens (own broker, the packaged executor; a baseline
 #      start with no tokens first; --full: 3 starts with tokens)
+#   3b. webhook ingress (own broker, the packaged webhook-gateway): signed Shopify deliveries, accepted/s and p99 to the
+#      200 (after Kafka's ack) in a closed loop and an open loop at 2,000/s; IngressBenchmark
 #   4. ./jsw up with its state in bench/target/jsw-state (emulator limit off, the executor's per-portal budget raised),
 #      ./jsw demo, then StackBenchmark: the executor vs the Node.js consumer (bench/node), then the rate budget: the
 #      emulator at HubSpot's 110/10 s, one portal, the same executor; ./jsw down
@@ -96,6 +98,18 @@ if ! skipped coldstart; then
   "${JAVA[@]}" io.jsworkflows.bench.ColdStartBenchmark root="$ROOT" work="$OUT/work" results="$RESULTS" tokens=100000 \
     runs="$([ "$MODE" = full ] && echo 3 || echo 1)" \
     2>&1 | tee "$LOGS/coldstart.log" | grep '^bench:' | sed 's/^bench: /bench:   /' || step "  it failed; see $LOGS/coldstart.log"
+fi
+
+# ---- 3b. webhook ingress (own broker, the packaged gateway; built here when missing)
+if ! skipped ingress; then
+  step "webhook ingress: signed deliveries against the packaged webhook-gateway (own broker)"
+  if [ ! -f webhook-gateway/target/quarkus-app/quarkus-run.jar ]; then
+    ./mvnw -B -ntp -q -pl webhook-gateway -am package -DskipTests >"$LOGS/ingress-build.log" 2>&1 \
+      || { tail -20 "$LOGS/ingress-build.log"; echo "bench: building webhook-gateway failed" >&2; exit 1; }
+  fi
+  "${JAVA[@]}" 'io.jsworkflows.bench.IngressBenchmark$Launcher' root="$ROOT" work="$OUT/work" results="$RESULTS" \
+    measure="$([ "$MODE" = full ] && echo PT60S || echo PT20S)" \
+    2>&1 | tee "$LOGS/ingress.log" | grep '^bench:' | sed 's/^bench: /bench:   /' || step "  it failed; see $LOGS/ingress.log"
 fi
 
 # ---- 4. the stack: executor vs Node.js, rate budget
