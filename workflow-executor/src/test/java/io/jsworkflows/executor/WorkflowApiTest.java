@@ -98,6 +98,24 @@ class WorkflowApiTest {
     }
 
     @Test
+    void retryPoliciesAreBounded() {
+        String src = "export class Workflow { async start() {} }";
+        // two billion attempts without a pause would loop one failing record through jsw.runs.retry forever
+        Fixtures.deploy(KEY, "policy-endless", src, "orders.api",
+                "\"retryPolicy\":{\"maxAttempts\":2147483647,\"initialBackoff\":\"PT0S\",\"maxBackoff\":\"PT0S\"}").statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("maxAttempts"))
+                .body("detail", containsString("at most 10"));
+        Fixtures.deploy(KEY, "policy-no-pause", src, "orders.api",
+                "\"retryPolicy\":{\"maxAttempts\":3,\"initialBackoff\":\"PT0S\",\"maxBackoff\":\"PT1S\"}").statusCode(400)
+                .body("detail", containsString("initialBackoff")).body("detail", containsString("at least PT0.1S"));
+        Fixtures.deploy(KEY, "policy-a-year", src, "orders.api",
+                "\"retryPolicy\":{\"maxAttempts\":3,\"initialBackoff\":\"PT1S\",\"maxBackoff\":\"P365D\"}").statusCode(400)
+                .body("detail", containsString("maxBackoff")).body("detail", containsString("at most PT1H"));
+        Fixtures.deploy(KEY, "policy-fine", src, "orders.api",
+                "\"retryPolicy\":{\"maxAttempts\":10,\"initialBackoff\":\"PT1S\",\"maxBackoff\":\"PT1H\"}").statusCode(201);
+    }
+
+    @Test
     void workflowsFromTheDefinitionsDirectoryAreLoadedAndReadOnly() {
         given().header("Authorization", "Bearer test-key-dir").get("/api/v1/workflows").then().statusCode(200)
                 .body("id", hasItem("contact-from-order")).body("id", hasItem("deal-from-order"));

@@ -306,6 +306,31 @@ class WorkflowRunsTest {
     }
 
     @Test
+    void runEventsNeverCarryATokenFromARequestPathOrAQueryString() {
+        Fixtures.createTopic("orders.redact", 1);
+        HubSpotEmulator.Tokens t = Fixtures.connect("conn-redact", WS, "redact-hubspot", 1);
+        String src = """
+                export class Workflow {
+                  async start(data, headers, api) {
+                    const { token } = await api.getOAuthToken('redact-hubspot');
+                    const meta = await fetch(`https://api.hubapi.com/oauth/v1/access-tokens/${token}`);
+                    const list = await fetch('https://api.hubapi.com/crm/v3/objects/contacts?limit=1&hapikey=query-secret-4711', {
+                        headers: { Authorization: `Bearer ${token}` } });
+                    console.log(`token metadata ${meta.status}, contacts ${list.status}`);
+                  }
+                }""";
+        Fixtures.deploy(KEY, "token-in-path", src, "orders.redact", NO_RETRIES).statusCode(201);
+        Fixtures.publishOrder("orders.redact", 4711, "redact@example.com");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> events("token-in-path", RunEvent.Type.SUCCEEDED).size() == 1);
+        RunEvent ok = events("token-in-path", RunEvent.Type.SUCCEEDED).getFirst();
+        assertThat(ok.console()).singleElement().satisfies(l -> assertThat(l.message()).isEqualTo("token metadata 200, contacts 200"));
+        assertThat(ok.httpCalls()).extracting(RunEvent.HttpCall::path)
+                .containsExactly("/oauth/v1/access-tokens/{redacted}", "/crm/v3/objects/contacts");
+        assertThat(Fixtures.runEvents().raw).noneMatch(r -> r.contains(t.accessToken()) || r.contains("query-secret-4711"));
+    }
+
+    @Test
     void aHubSpot401IsHealedByOneRefreshRequest() {
         Fixtures.createTopic("orders.401", 1);
         HubSpotEmulator.Tokens t = Fixtures.connect("conn-401", "ws-401", "my-hubspot", 1);

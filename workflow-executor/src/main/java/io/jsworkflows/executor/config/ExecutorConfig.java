@@ -245,6 +245,18 @@ public interface ExecutorConfig {
         @WithDefault("4")
         int lanes();
 
+        /** The most attempts a workflow's retry policy may ask for (the first run included). */
+        @WithDefault("10")
+        int maxAttempts();
+
+        /** The shortest backoff a retry policy may ask for (initialBackoff): a failing run never loops without a pause. */
+        @WithDefault("PT1S")
+        Duration minBackoff();
+
+        /** The longest backoff a retry policy may ask for (maxBackoff). */
+        @WithDefault("PT1H")
+        Duration maxBackoff();
+
         /** How often a run parked for re-authorization is looked at again, besides when a newer grant arrives. */
         @WithDefault("PT5M")
         Duration parkRecheck();

@@ -146,6 +146,25 @@ public final class ProcessWorkflowRuntime implements WorkflowRuntime {
         }
     }
 
+    /**
+     * What a worker inherits from the executor's environment: nothing but locale, time zone and the temp directory. The
+     * executor's environment holds the token key ring and the broker's address; a worker gets its work over its lane
+     * socket and needs neither (the java binary and class path are absolute on the command line).
+     */
+    static final List<String> WORKER_ENVIRONMENT = List.of("LANG", "LC_ALL", "TZ", "TMPDIR");
+
+    static void workerEnvironment(Map<String, String> env) {
+        Map<String, String> kept = new java.util.HashMap<>();
+        for (String name : WORKER_ENVIRONMENT) {
+            String v = env.get(name);
+            if (v != null) {
+                kept.put(name, v);
+            }
+        }
+        env.clear();
+        env.putAll(kept);
+    }
+
     /** The executor's class path; a Quarkus fast-jar's runner jar lists only boot jars, the rest sits next to it. */
     static String executorClasspath() {
         String cp = System.getProperty("java.class.path");
@@ -456,8 +475,10 @@ public final class ProcessWorkflowRuntime implements WorkflowRuntime {
             this.nonce = HexFormat.of().formatHex(n);
             byNonce.put(nonce, this);
             try {
-                this.process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                        .redirectError(ProcessBuilder.Redirect.INHERIT);
+                workerEnvironment(pb.environment());
+                this.process = pb.start();
             } catch (IOException e) {
                 byNonce.remove(nonce);
                 throw e;

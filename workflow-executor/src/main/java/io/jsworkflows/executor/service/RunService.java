@@ -178,6 +178,17 @@ public class RunService {
         Log.infof("dropping retry of run %s of workflow %s (%s)", r.runId(), r.workflowId(), reason);
     }
 
+    /** A policy within the configured bounds: deploys check them, definitions published before they existed are clamped. */
+    private RetryPolicy bounded(RetryPolicy p) {
+        var b = config.executor().retry();
+        Duration max = p.maxBackoff().compareTo(b.maxBackoff()) > 0 ? b.maxBackoff() : p.maxBackoff();
+        Duration initial = p.initialBackoff().compareTo(b.minBackoff()) < 0 ? b.minBackoff() : p.initialBackoff();
+        if (initial.compareTo(max) > 0) {
+            max = initial;
+        }
+        return new RetryPolicy(Math.min(p.maxAttempts(), b.maxAttempts()), initial, max, p.multiplier());
+    }
+
     /** Whether a retry record parks a run until its connection is re-authorized. */
     public static boolean parked(RetryRecord r) {
         return !r.errors().isEmpty() && NEEDS_REAUTH.equals(r.errors().getLast().category());
@@ -252,7 +263,7 @@ public class RunService {
         List<AttemptError> errors = new ArrayList<>(before);
         errors.add(error);
         event(d, runId, key, record, attempt, RunEvent.Type.FAILED, result.durationMillis(), result.error(), result.console(), host.calls());
-        RetryPolicy policy = d.retryPolicy() == null ? RetryPolicy.DEFAULT : d.retryPolicy();
+        RetryPolicy policy = bounded(d.retryPolicy() == null ? RetryPolicy.DEFAULT : d.retryPolicy());
         if (NEEDS_REAUTH.equals(category)) {
             // parking does not use up an attempt: the workflow is not at fault
             Instant notBefore = Instant.now().plus(config.executor().retry().parkRecheck());
@@ -402,6 +413,8 @@ public class RunService {
         final Duration timeout;
         final long deadline;
         final List<RunEvent.HttpCall> calls = Collections.synchronizedList(new ArrayList<>());
+        /** Tokens this attempt obtained: never published, even where a workflow put one into a request path. */
+        final java.util.Set<String> secrets = java.util.concurrent.ConcurrentHashMap.newKeySet();
         volatile boolean needsReauth;
         volatile String transientCategory;
 
@@ -422,7 +435,11 @@ public class RunService {
                 if (l.needsReauth()) {
                     needsReauth = true;
                 }
-                return l.token() != null ? TokenResult.ok(l.token()) : TokenResult.error(l.error());
+                if (l.token() != null) {
+                    secrets.add(l.token());
+                    return TokenResult.ok(l.token());
+                }
+                return TokenResult.error(l.error());
             });
         }
 
@@ -431,6 +448,7 @@ public class RunService {
             long t0 = System.nanoTime();
             String token = tokens.tokenNow(workspaceId, handle, timeout).orElse(null);
             if (token != null) {
+                secrets.add(token);
                 tokenLatency.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS); // the run gets it at once, if it asks
             }
             return token;
@@ -443,7 +461,7 @@ public class RunService {
 
         @Override
         public void call(String method, String host, String path, int status, long millis) {
-            calls.add(new RunEvent.HttpCall(method, host, path, status, millis));
+            calls.add(new RunEvent.HttpCall(method, host, PathRedactor.redact(path, secrets), status, millis));
         }
 
         @Override

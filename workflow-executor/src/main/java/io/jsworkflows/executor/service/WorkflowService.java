@@ -236,7 +236,25 @@ public class WorkflowService {
         return new TriggerBinding(topic, match, from);
     }
 
-    private static RetryPolicy retryPolicy(JsonNode p) {
+    private RetryPolicy retryPolicy(JsonNode p) {
+        RetryPolicy policy = parsePolicy(p);
+        ExecutorConfig.Retry bounds = config.executor().retry();
+        if (policy.maxAttempts() > bounds.maxAttempts()) {
+            throw new ProblemException(400, "Invalid request body", "'retryPolicy.maxAttempts' is " + policy.maxAttempts()
+                    + "; it must be at most " + bounds.maxAttempts() + " (jsw.executor.retry.max-attempts).");
+        }
+        if (policy.maxAttempts() > 1 && policy.initialBackoff().compareTo(bounds.minBackoff()) < 0) {
+            throw new ProblemException(400, "Invalid request body", "'retryPolicy.initialBackoff' is " + policy.initialBackoff()
+                    + "; it must be at least " + bounds.minBackoff() + " (jsw.executor.retry.min-backoff).");
+        }
+        if (policy.maxBackoff().compareTo(bounds.maxBackoff()) > 0) {
+            throw new ProblemException(400, "Invalid request body", "'retryPolicy.maxBackoff' is " + policy.maxBackoff()
+                    + "; it must be at most " + bounds.maxBackoff() + " (jsw.executor.retry.max-backoff).");
+        }
+        return policy;
+    }
+
+    private static RetryPolicy parsePolicy(JsonNode p) {
         if (p == null || p.isNull()) {
             return RetryPolicy.DEFAULT;
         }

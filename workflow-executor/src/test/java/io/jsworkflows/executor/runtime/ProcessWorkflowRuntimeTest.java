@@ -87,6 +87,20 @@ class ProcessWorkflowRuntimeTest {
     }
 
     @Test
+    void workersStartWithAMinimalEnvironment() throws Exception {
+        // the build sets these in the test JVM, as a deployment sets key rings and the broker's address in the executor's
+        assertThat(System.getenv("JSW_CRYPTO_GRANT_KEYS")).as("set by the surefire configuration").isNotBlank();
+        assertThat(System.getenv("KAFKA_TEST_CANARY")).as("set by the surefire configuration").isNotBlank();
+        assertThat(run("env", NORMAL, "env-1").outcome()).isEqualTo(RunResult.Outcome.SUCCEEDED);
+        for (long pid : runtime.workerPids()) {
+            List<String> env = List.of(new String(java.nio.file.Files.readAllBytes(Path.of("/proc/" + pid + "/environ")),
+                    java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+            assertThat(env).as("environment of worker " + pid).noneMatch(v -> v.startsWith("JSW_") || v.startsWith("KAFKA_")
+                    || v.startsWith("QUARKUS_") || v.contains("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"));
+        }
+    }
+
+    @Test
     void aMemoryBombKillsOnlyItsWorkerAndTheRunsBesideItSucceed() throws Exception {
         // one worker, so that the bomb surely shares it with runs in flight
         ProcessWorkflowRuntime one = new ProcessWorkflowRuntime(LIMITS, 1, 4, "256m", null);
