@@ -227,6 +227,32 @@ class KubernetesManifestsTest {
         assertThat(gatewayService.path("spec").path("ports").get(0).path("name").asText()).isEqualTo("http");
     }
 
+    /** Network policies: every service pod is covered; only the gateway admits peers from outside the namespace. */
+    @Test
+    void onlyTheGatewayAcceptsConnectionsFromOutsideTheNamespace() throws IOException {
+        List<JsonNode> docs = base();
+        Map<String, JsonNode> policies = byKind(docs, "NetworkPolicy");
+        for (var d : byKind(docs, "Deployment").entrySet()) {
+            JsonNode podLabels = d.getValue().path("spec").path("template").path("metadata").path("labels");
+            List<JsonNode> applying = policies.values().stream().filter(p -> selects(p.path("spec").path("podSelector").path("matchLabels"), podLabels)).toList();
+            assertThat(applying).as(d.getKey() + " is covered by a policy").isNotEmpty();
+            boolean open = applying.stream().anyMatch(p -> {
+                for (JsonNode rule : p.path("spec").path("ingress")) {
+                    if (rule.path("from").isMissingNode() || rule.path("from").isEmpty()) {
+                        return true;
+                    }
+                    for (JsonNode peer : rule.path("from")) {
+                        if (!peer.path("namespaceSelector").isMissingNode() || !peer.path("ipBlock").isMissingNode()) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            });
+            assertThat(open).as(d.getKey() + " accepts peers from outside the namespace").isEqualTo(d.getKey().equals("webhook-gateway"));
+        }
+    }
+
     @Test
     void theGatewayScalesOnItsOwn() throws IOException {
         JsonNode hpa = byKind(base(), "HorizontalPodAutoscaler").get("webhook-gateway");
