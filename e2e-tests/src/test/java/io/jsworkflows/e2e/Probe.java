@@ -26,7 +26,7 @@ final class Probe {
         try (TopicRecorder<RunEvent> runs = TopicRecorder.fromNow(platform.bootstrapServers(), Topics.RUN_EVENTS,
                 v -> ContractsJson.read(v, RunEvent.class))) {
             PlatformClient.Order probe = PlatformClient.order("Probe" + Math.abs(ws.id().hashCode()), 0);
-            client.publish(List.of(probe));
+            client.publish(ws, List.of(probe));
             // a first attempt that came too early is retried after the examples' initial backoff (10 s)
             await("a first successful run in workspace " + ws.id()).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
                     .until(() -> List.of(workflowIds).stream().allMatch(w -> runs.values().stream().anyMatch(e -> e.type() == RunEvent.Type.SUCCEEDED

@@ -66,7 +66,7 @@ class RevocationIT {
                         v -> ContractsJson.read(v, RunEvent.class))) {
             // the connection works before the revocation
             PlatformClient.Order first = PlatformClient.order("Revoke", 0);
-            client.publish(List.of(first));
+            client.publish(ws, List.of(first));
             await("the first run").atMost(Duration.ofMinutes(1)).until(() -> has(runs, first.webhookId(), RunEvent.Type.SUCCEEDED));
 
             long rejectedBefore = hubspot.requestCount("POST", "/oauth/v1/token", 400);
@@ -87,7 +87,7 @@ class RevocationIT {
             // runs that need the connection now are parked, not failed
             List<PlatformClient.Order> orders = IntStream.rangeClosed(1, 5).mapToObj(n -> PlatformClient.order("Revoke", n)).toList();
             Set<String> keys = new HashSet<>(orders.stream().map(PlatformClient.Order::webhookId).toList());
-            client.publish(orders);
+            client.publish(ws, orders);
             await("5 parked runs").atMost(Duration.ofMinutes(1))
                     .until(() -> keys.stream().allMatch(k -> has(runs, k, RunEvent.Type.PARKED)));
             assertThat(runs.values().stream().filter(e -> keys.contains(e.idempotencyKey())))

@@ -86,7 +86,7 @@ class TokenLifecycleIT {
                 if (n.get() < total) {
                     PlatformClient.Order o = PlatformClient.order("Life", n.incrementAndGet());
                     try {
-                        client.publish(List.of(o));
+                        client.publish(ws, List.of(o));
                         published.add(o);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);

@@ -73,7 +73,7 @@ class UserStoryIT {
         try (TopicRecorder<RunEvent> runs = TopicRecorder.fromNow(platform.bootstrapServers(), Topics.RUN_EVENTS,
                 v -> ContractsJson.read(v, RunEvent.class))) {
             long t0 = System.nanoTime();
-            client.publish(orders);
+            client.publish(ws, orders);
 
             // HubSpot's 110 requests / 10 s per portal paces 400 runs: about 40 s at best
             await("a final event for each of the " + 2 * ORDERS + " runs").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))

@@ -99,7 +99,7 @@ public final class BadInputDrill extends Drill {
             ManagedService executor = p.service(PlatformUnderTest.EXECUTOR, 0);
             double duplicatesBefore = zero(Metrics.sum(p.metrics(executor), "jsw_runs_duplicates_total"));
 
-            try (RunLedger ledger = new RunLedger(p.bootstrap()); Orders out = new Orders(p.bootstrap())) {
+            try (RunLedger ledger = new RunLedger(p.bootstrap()); Orders out = new Orders(p.bootstrap(), a.id())) {
                 triggerTopic(r, p, ledger, out, badCount, validCount, recordLimit, duplicatesBefore);
                 oauthCallbacks(r, p, client, a, b, stateTtl);
                 apiKeys(r, p, client, a, b);

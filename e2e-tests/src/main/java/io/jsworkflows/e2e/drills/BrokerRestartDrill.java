@@ -70,7 +70,7 @@ public final class BrokerRestartDrill extends Drill {
             Poll.until(Duration.ofMinutes(1), Duration.ofMillis(500),
                     () -> !p.assignment(ExecutorKillDrill.GROUP, DrillPlatform.ORDERS_TOPIC).isEmpty());
 
-            try (RunLedger ledger = new RunLedger(p.bootstrap()); Orders out = new Orders(p.bootstrap());
+            try (RunLedger ledger = new RunLedger(p.bootstrap()); Orders out = new Orders(p.bootstrap(), ws.id());
                     TopicRecorder<TokenState> tokens = TopicRecorder.fromBeginning(p.bootstrap(), Topics.CONNECTION_TOKENS,
                             v -> ContractsJson.read(v, TokenState.class));
                     TopicRecorder<ConnectionEvent> events = TopicRecorder.fromNow(p.bootstrap(), Topics.CONNECTION_EVENTS,

@@ -75,7 +75,7 @@ public final class EmulatorFaultsDrill extends Drill {
                     () -> !p.assignment(ExecutorKillDrill.GROUP, DrillPlatform.ORDERS_TOPIC).isEmpty());
             HubSpotEmulator hubspot = p.platform().emulator();
 
-            try (RunLedger ledger = new RunLedger(p.bootstrap()); Orders out = new Orders(p.bootstrap());
+            try (RunLedger ledger = new RunLedger(p.bootstrap()); Orders out = new Orders(p.bootstrap(), ws.id());
                     TopicRecorder<TokenState> tokens = TopicRecorder.fromBeginning(p.bootstrap(), Topics.CONNECTION_TOKENS,
                             v -> ContractsJson.read(v, TokenState.class));
                     TopicRecorder<ConnectionEvent> events = TopicRecorder.fromNow(p.bootstrap(), Topics.CONNECTION_EVENTS,

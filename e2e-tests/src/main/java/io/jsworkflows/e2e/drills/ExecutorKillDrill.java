@@ -78,7 +78,7 @@ public final class ExecutorKillDrill extends Drill {
             Map<String, List<Integer>> before = p.assignment(GROUP, DrillPlatform.ORDERS_TOPIC);
             r.measure("trigger partitions per replica before", "%s", before.values());
 
-            try (RunLedger ledger = new RunLedger(p.bootstrap()); Orders out = new Orders(p.bootstrap());
+            try (RunLedger ledger = new RunLedger(p.bootstrap()); Orders out = new Orders(p.bootstrap(), ws.id());
                     Orders.Load load = out.steady("Kill", orders, rate, Orders.shops(12), r)) {
                 r.log("publishing %d orders at %.1f/s; kill -9 of workflow-executor-0 in %d s", orders, rate, killAfter.toSeconds());
                 Poll.hold(killAfter);

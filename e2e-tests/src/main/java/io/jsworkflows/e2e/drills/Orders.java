@@ -26,6 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.jsworkflows.contracts.PlatformHeaders;
 import io.jsworkflows.e2e.platform.PlatformClient;
 import io.jsworkflows.e2e.platform.PlatformUnderTest;
 import io.jsworkflows.localstack.client.Http;
@@ -48,8 +49,14 @@ public final class Orders implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final ObjectNode template;
+    private final String workspaceId;
 
-    public Orders(String bootstrap) throws IOException {
+    /**
+     * @param workspaceId stamped as {@code jsw-workspace} on every record, as webhook-gateway stamps a verified delivery:
+     *                    the drills publish to the source topic directly, like a trusted platform producer
+     */
+    public Orders(String bootstrap, String workspaceId) throws IOException {
+        this.workspaceId = workspaceId;
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -102,6 +109,7 @@ public final class Orders implements AutoCloseable {
     public CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value, Map<String, String> headers) {
         Map<String, byte[]> raw = new java.util.LinkedHashMap<>();
         headers.forEach((k, v) -> raw.put(k, v.getBytes(StandardCharsets.UTF_8)));
+        raw.putIfAbsent(PlatformHeaders.WORKSPACE, workspaceId.getBytes(StandardCharsets.UTF_8));
         return sendRaw(topic, key, value, raw);
     }
 

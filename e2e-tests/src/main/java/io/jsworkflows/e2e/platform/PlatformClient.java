@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -19,15 +22,19 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.localstack.client.Http;
 import io.jsworkflows.localstack.client.KafkaTools;
 import io.jsworkflows.localstack.client.WorkflowsApi;
 import io.jsworkflows.localstack.stack.StackSettings;
+import io.jsworkflows.shopifyemulator.DeliveryOptions;
+import io.jsworkflows.shopifyemulator.DeliveryReport;
+import io.jsworkflows.shopifyemulator.ShopifyWebhook;
+import io.jsworkflows.shopifyemulator.WebhookSender;
 
 /**
  * What a user of the platform does, through its public surfaces only: the admin and connections APIs, the emulator's
- * consent page (as a browser), the workflows API, and Shopify deliveries published to the trigger topic.
+ * consent page (as a browser), the workflows API and the sources API, and Shopify deliveries signed and sent to the
+ * webhook gateway as Shopify sends them.
  */
 public final class PlatformClient implements AutoCloseable {
 
@@ -123,26 +130,62 @@ public final class PlatformClient implements AutoCloseable {
                 (100 + n) + ".00");
     }
 
-    /** Publishes the deliveries asynchronously and waits for all acknowledgements. */
-    public void publish(List<Order> orders) throws Exception {
-        ObjectNode template = (ObjectNode) Http.JSON.readTree(
-                PlatformUnderTest.repositoryRoot().resolve("examples/shopify/order-created.json").toFile());
-        List<CompletableFuture<?>> acks = new ArrayList<>();
-        for (Order o : orders) {
-            ObjectNode body = template.deepCopy();
-            body.put("id", o.id());
-            body.put("name", o.name());
-            body.put("email", o.email());
-            body.put("contact_email", o.email());
-            body.put("total_price", o.amount());
-            ObjectNode customer = (ObjectNode) body.path("customer");
-            customer.put("email", o.email());
-            customer.put("first_name", "Buyer");
-            customer.put("last_name", o.name().replace("#", "N"));
-            acks.add(send(Topics.SHOPIFY_ORDERS, "e2e.myshopify.com", Http.JSON.writeValueAsString(body), shopifyHeaders(o)));
+    /**
+     * Delivers the orders as Shopify would: each an {@code orders/create} webhook signed with the workspace's source
+     * secret, POSTed to its ingress URL at webhook-gateway (several at a time), retried on Shopify's schedule (time-scaled)
+     * until the gateway answers 2xx, i.e. until the record is on the trigger topic.
+     */
+    public void publish(Workspace ws, List<Order> orders) throws Exception {
+        Source source = source(ws);
+        WebhookSender sender = new WebhookSender(DeliveryOptions.shopify().withTimeScale(0.001));
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<DeliveryReport>> reports = new ArrayList<>();
+            for (Order o : orders) {
+                byte[] body = Http.JSON.writeValueAsBytes(orderBody(o));
+                ShopifyWebhook webhook = new ShopifyWebhook("orders/create", source.shopDomain(), ShopifyWebhook.DEFAULT_API_VERSION,
+                        o.webhookId(), UUID.randomUUID().toString(), Instant.now(), body);
+                reports.add(pool.submit(() -> sender.deliver(URI.create(source.ingressUrl()), source.secret(), webhook)));
+            }
+            for (Future<DeliveryReport> r : reports) {
+                DeliveryReport report = r.get(2, TimeUnit.MINUTES);
+                if (!report.delivered()) {
+                    throw new IllegalStateException("a delivery failed: " + report.describe());
+                }
+            }
         }
-        producer.flush();
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+
+    /** A workspace's Shopify store at the platform: its source id, shop domain, secret and ingress URL. */
+    public record Source(String id, String shopDomain, String secret, String ingressUrl) {
+    }
+
+    private final Map<String, Source> sources = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The workspace's Shopify source, added through the sources API on first use (one shop per workspace). */
+    public Source source(Workspace ws) {
+        return sources.computeIfAbsent(ws.id(), id -> {
+            String shop = "e2e-" + Integer.toHexString(id.hashCode()) + ".myshopify.com";
+            String secret = "shpss_" + UUID.randomUUID().toString().replace("-", "");
+            JsonNode s = http.expect("adding Shopify store " + shop, "POST", platform.connectionsUrl() + "/api/v1/sources",
+                    ws.apiKey(), Map.of("kind", "shopify", "shopDomain", shop, "webhookSecret", secret)).json();
+            return new Source(s.path("id").asText(), shop, secret, s.path("ingressUrl").asText());
+        });
+    }
+
+    /** The example order with this order's id, name, email and amount. */
+    public static ObjectNode orderBody(Order o) throws IOException {
+        ObjectNode body = (ObjectNode) Http.JSON.readTree(
+                PlatformUnderTest.repositoryRoot().resolve("examples/shopify/order-created.json").toFile());
+        body.put("id", o.id());
+        body.put("name", o.name());
+        body.put("email", o.email());
+        body.put("contact_email", o.email());
+        body.put("total_price", o.amount());
+        ObjectNode customer = (ObjectNode) body.path("customer");
+        customer.put("email", o.email());
+        customer.put("first_name", "Buyer");
+        customer.put("last_name", o.name().replace("#", "N"));
+        return body;
     }
 
     /** Publishes any value (malformed ones too) with the given headers. */

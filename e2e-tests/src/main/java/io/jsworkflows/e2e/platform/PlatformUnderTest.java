@@ -31,6 +31,7 @@ public final class PlatformUnderTest implements AutoCloseable {
     public static final String CONNECTIONS = "connections-service";
     public static final String REFRESHER = "token-refresher";
     public static final String EXECUTOR = "workflow-executor";
+    public static final String GATEWAY = "webhook-gateway";
 
     /** What to start; the maps are extra environment variables per service (they win over the defaults). */
     public record Options(Path workDir, int refreshers, int executors, Map<String, String> emulatorEnv,
@@ -64,6 +65,9 @@ public final class PlatformUnderTest implements AutoCloseable {
     private final Map<String, ManagedService> services = new LinkedHashMap<>();
     private final String grantKeys = TokenCipher.generateKey("e2e-grant-1");
     private final String tokenKeys = TokenCipher.generateKey("e2e-token-1");
+    private final String sourceKeys = TokenCipher.generateKey("e2e-source-1");
+    /** Chosen before connections-service starts: it hands out ingress URLs on this port. */
+    private final int gatewayPort;
     private final String adminKey = "jsw_admin_" + random(18);
     private KafkaProcessBroker broker;
     private String bootstrap;
@@ -71,6 +75,11 @@ public final class PlatformUnderTest implements AutoCloseable {
 
     public PlatformUnderTest(Options options) {
         this.options = options;
+        try {
+            this.gatewayPort = KafkaProcessBroker.freePort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         this.root = repositoryRoot();
     }
 
@@ -88,6 +97,7 @@ public final class PlatformUnderTest implements AutoCloseable {
             start(EMULATOR, 0);
             start(CONNECTIONS, 0);
             List<ManagedService> replicas = new ArrayList<>();
+            replicas.add(launch(GATEWAY, 0));
             for (int i = 0; i < options.refreshers(); i++) {
                 replicas.add(launch(REFRESHER, i));
             }
@@ -112,7 +122,7 @@ public final class PlatformUnderTest implements AutoCloseable {
     private ManagedService launch(String module, int replica) throws IOException {
         String name = name(module, replica);
         ManagedService old = services.get(name);
-        int port = old != null ? old.port() : KafkaProcessBroker.freePort();
+        int port = old != null ? old.port() : module.equals(GATEWAY) ? gatewayPort : KafkaProcessBroker.freePort();
         // -Djsw.e2e.jar-root runs the services of another checkout's build (e.g. to compare two versions)
         Path jar = Path.of(System.getProperty("jsw.e2e.jar-root", root.toString())).resolve(module)
                 .resolve("target/quarkus-app/quarkus-run.jar");
@@ -144,6 +154,8 @@ public final class PlatformUnderTest implements AutoCloseable {
                 env.put("JSW_ADMIN_KEY", adminKey);
                 env.put("JSW_CRYPTO_GRANT_KEYS", grantKeys);
                 env.put("JSW_CRYPTO_TOKEN_KEYS", tokenKeys);
+                env.put("JSW_CRYPTO_SOURCE_KEYS", sourceKeys);
+                env.put("JSW_INGRESS_PUBLIC_URL", gatewayUrl());
                 env.put("JSW_DB_URL", jdbcUrl);
                 env.put("JSW_DB_USER", SharedPostgres.USER);
                 env.put("JSW_DB_PASSWORD", SharedPostgres.PASSWORD);
@@ -163,6 +175,7 @@ public final class PlatformUnderTest implements AutoCloseable {
                 env.put("JSW_EXECUTOR_EGRESS_ALLOW", "localhost:" + emulatorPort + ",127.0.0.1:" + emulatorPort);
                 env.putAll(options.executorEnv());
             }
+            case GATEWAY -> env.put("JSW_CRYPTO_SOURCE_KEYS", sourceKeys);
             default -> throw new IllegalArgumentException(module);
         }
         return env;
@@ -204,6 +217,11 @@ public final class PlatformUnderTest implements AutoCloseable {
 
     public String executorUrl() {
         return executorUrl(0);
+    }
+
+    /** Where Shopify delivers: webhook-gateway, the platform's one internet-facing entry. */
+    public String gatewayUrl() {
+        return "http://localhost:" + gatewayPort;
     }
 
     public String executorUrl(int replica) {
