@@ -33,6 +33,7 @@ public class WebhookRoute {
      * Content-Length over the limit is refused here with a problem+json body rather than a bare 413.
      */
     static final int ORDER = -3;
+    private static final int INITIAL_BUFFER_MAX = 64 * 1024;
 
     private final WebhookIngress ingress;
     private final long maxBody;
@@ -58,8 +59,9 @@ public class WebhookRoute {
             respond(rc, ingress.tooLarge(sourceId), true);
             return;
         }
-        // sized from Content-Length when given (bounded by the limit), else grown as chunks arrive
-        Buffer body = Buffer.buffer((int) (declared >= 0 ? declared : Math.min(maxBody, 16 * 1024)));
+        // sized from Content-Length, but a declared length only reserves up to 64 KiB: a client that declares 1 MiB and
+        // sends slowly must not hold 1 MiB per connection; larger bodies grow as their bytes arrive
+        Buffer body = Buffer.buffer((int) Math.min(declared >= 0 ? declared : 16 * 1024, INITIAL_BUFFER_MAX));
         boolean[] refused = {false};
         request.handler(chunk -> {
             if (refused[0]) {

@@ -6,6 +6,7 @@ public enum Rejection {
     BAD_HMAC(401, "Invalid webhook signature", "bad_hmac"),
     SHOP_MISMATCH(401, "Shop domain does not match the source", "shop_mismatch"),
     MISSING_HEADERS(400, "Missing required headers", "missing_headers"),
+    INVALID_HEADER(400, "Invalid header", "invalid_header"),
     UNSUPPORTED_TOPIC(400, "Unsupported webhook topic", "unsupported_topic"),
     NOT_JSON(400, "Body is not JSON", "not_json"),
     TOO_LARGE(413, "Body too large", "too_large"),

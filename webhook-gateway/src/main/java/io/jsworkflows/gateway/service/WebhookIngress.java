@@ -55,6 +55,8 @@ public class WebhookIngress {
     public record Checked(Delivery delivery, Answer answer) {
     }
 
+    /** Shopify's ids are UUIDs; the bound keeps the replay memory bounded in bytes, not only in entries. */
+    static final int MAX_WEBHOOK_ID = 256;
     private static final JsonFactory JSON = JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
     private static final String SUPPORTED = Topics.SHOPIFY_SOURCE_TOPICS.stream().map(t -> t.substring("shopify.".length()) + "/*")
             .collect(Collectors.joining(", "));
@@ -103,6 +105,11 @@ public class WebhookIngress {
         if (!missing.isEmpty()) {
             return answer(reject(source.id(), Rejection.MISSING_HEADERS, "Missing required headers: " + String.join(", ", missing) + "."));
         }
+        String webhookId = headers.get(ShopifyHeaders.WEBHOOK_ID).trim();
+        if (webhookId.length() > MAX_WEBHOOK_ID) {
+            return answer(reject(source.id(), Rejection.INVALID_HEADER, "The " + ShopifyHeaders.WEBHOOK_ID + " is longer than "
+                    + MAX_WEBHOOK_ID + " characters."));
+        }
         String topic = Topics.shopifySourceTopic(headers.get(ShopifyHeaders.TOPIC));
         if (topic == null) {
             return answer(reject(source.id(), Rejection.UNSUPPORTED_TOPIC, "The " + ShopifyHeaders.TOPIC
@@ -117,7 +124,7 @@ public class WebhookIngress {
             return answer(reject(source.id(), Rejection.NOT_JSON, "The body is not a single JSON value in UTF-8."));
         }
         RecordHeaders recordHeaders = DeliveryHeaders.recordHeaders(headers, source.workspaceId(), source.id());
-        return new Checked(new Delivery(source, topic, headers.get(ShopifyHeaders.WEBHOOK_ID).trim(), recordHeaders, body), null);
+        return new Checked(new Delivery(source, topic, webhookId, recordHeaders, body), null);
     }
 
     /** Publishes a verified delivery once per webhook id; completes with 200 after the ack, or 503. */

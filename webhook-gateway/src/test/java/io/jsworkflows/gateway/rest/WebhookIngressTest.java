@@ -142,6 +142,10 @@ class WebhookIngressTest {
         expect(post(SOURCE, missing), 400, "X-Shopify-Topic, X-Shopify-API-Version");
         sent.add(missing);
 
+        Delivery longId = Deliveries.order(SHOP, SECRET, body).header(ShopifyHeaders.WEBHOOK_ID, "w".repeat(300));
+        expect(post(SOURCE, longId), 400, "X-Shopify-Webhook-Id");
+        sent.add(longId);
+
         Delivery notJson = Deliveries.order(SHOP, SECRET, "this is not json " + body);
         expect(post(SOURCE, notJson), 400, null);
         sent.add(notJson);
