@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.jsworkflows.contracts.PlatformHeaders;
 import io.jsworkflows.contracts.json.ContractsJson;
 
 /**
@@ -28,12 +29,18 @@ final class Orders {
 
     private static final byte[] WEBHOOK_SECRET = "jsw-bench-shopify-app-secret".getBytes(StandardCharsets.UTF_8);
 
+    /** Which benchmark target a record is for; each target's binding matches its own value. */
+    static final String TARGET_HEADER = "X-Jsw-Bench-Target";
+
     private final ObjectNode template;
     private final String tag;
     private final int shops;
+    private final String workspaceId;
     private final AtomicLong seq = new AtomicLong();
 
-    Orders(Path root, String tag, int shops) throws IOException {
+    /** @param workspaceId stamped as {@code jsw-workspace}, as webhook-gateway stamps a verified delivery */
+    Orders(Path root, String tag, int shops, String workspaceId) throws IOException {
+        this.workspaceId = workspaceId;
         this.template = (ObjectNode) ContractsJson.mapper().readTree(root.resolve("examples/shopify/order-created.json").toFile());
         this.tag = tag;
         this.shops = shops;
@@ -68,6 +75,10 @@ final class Orders {
         r.headers().add("X-Shopify-Order-Id", bytes(Long.toString(id)));
         r.headers().add("X-Shopify-Hmac-Sha256", bytes(hmac(body)));
         r.headers().add("Content-Type", bytes("application/json"));
+        r.headers().add(TARGET_HEADER, bytes(who));
+        if (workspaceId != null) {
+            r.headers().add(PlatformHeaders.WORKSPACE, bytes(workspaceId));
+        }
         return new Order(webhookId, r);
     }
 

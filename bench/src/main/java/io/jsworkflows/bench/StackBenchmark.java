@@ -42,8 +42,9 @@ import io.jsworkflows.contracts.json.ContractsJson;
  * Measures against the stack that {@code ./jsw up} started (after {@code ./jsw demo} connected {@code my-hubspot}):
  *
  * <ol>
- * <li>the executor ("jsw"): {@code examples/workflows/contact-from-order.js} deployed as {@code bench-contact} on a topic
- * of its own; warm-up, then a burst of {@code orders} orders (throughput, CPU per run), then half that throughput for
+ * <li>the executor ("jsw"): {@code examples/workflows/contact-from-order.js} deployed as {@code bench-contact} on
+ * {@code shopify.orders} (records stamped with the demo workspace, as the gateway stamps them, and a header only its
+ * binding matches); warm-up, then a burst of {@code orders} orders (throughput, CPU per run), then half that throughput for
  * {@code half} (trigger-to-completion latency: the order record's timestamp → the run's {@code succeeded} event's);</li>
  * <li>the Node.js alternative ({@code bench/node/consumer.mjs}, kafkajs, the same workflow file, Node's fetch, its own
  * OAuth token) on a topic of its own against the same emulator: the same phases, completion = when the run's promise
@@ -98,7 +99,7 @@ public final class StackBenchmark {
                 pids.put(f[0], Long.parseLong(f[1]));
             }
         }
-        this.orders = new Orders(root, tag, Integer.parseInt(a.get("shops")));
+        this.orders = new Orders(root, tag, Integer.parseInt(a.get("shops")), demo.get("JSW_WORKSPACE_ID"));
         Files.createDirectories(work);
     }
 
@@ -131,10 +132,13 @@ public final class StackBenchmark {
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
         children.add(producer);
         Set<String> phases = Set.of(a.get("phases").split(","));
-        Target jsw = new Target("jsw", "bench.orders.jsw." + tag, pids.getOrDefault("workflow-executor", -1L));
+        // the executor reads only topics the platform lists for a workspace: its targets use the shared source topic
+        // (3 partitions, as the Node side's own topic), told apart by a header their bindings match
+        Target jsw = new Target("jsw", Topics.SHOPIFY_ORDERS, pids.getOrDefault("workflow-executor", -1L));
         Target node = new Target("node", "bench.orders.node." + tag, -1);
-        Target rate = new Target("rate", "bench.orders.rate." + tag, -1);
-        createTopics(List.of(jsw.topic, node.topic, rate.topic));
+        Target rate = new Target("rate", Topics.SHOPIFY_ORDERS, -1);
+        createTopics(List.of(node.topic));
+        undeployDemoWorkflows();
         byWorkflow.put(WORKFLOW_ID, jsw);
         byWorkflow.put(RATE_WORKFLOW_ID, rate);
         RunEventsListener events = new RunEventsListener();
@@ -155,7 +159,7 @@ public final class StackBenchmark {
         // the emulator at 0 ms and without its limit; the stack's executor got a per-portal budget far above what
         // two cores can do (JSW_EXECUTOR_RATE_LIMIT_MAX from bench/run.sh), so neither side is capped at 11 runs/s
         Bench.expect("emulator config", "PATCH", emulator + "/_emulator/config", null, "{\"rateLimitMax\":0}");
-        deploy(WORKFLOW_ID, jsw.topic);
+        deploy(WORKFLOW_ID, jsw.topic, jsw.name);
         Bench.log("deployed %s (examples/workflows/contact-from-order.js) on %s; waiting for its first run", WORKFLOW_ID, jsw.topic);
         burst(jsw, 1, Duration.ofSeconds(120), "probe");
 
@@ -196,9 +200,17 @@ public final class StackBenchmark {
         nodeProcess.close();
     }
 
-    void deploy(String id, String topic) throws IOException {
+    /** The demo's own workflows bound to shopify.orders would run on the bench's orders too: the bench's stack drops them. */
+    void undeployDemoWorkflows() throws IOException {
+        for (String id : List.of("contact-from-order", "deal-from-order")) {
+            Bench.http("DELETE", executor + "/api/v1/workflows/" + id, demo.get("JSW_API_KEY"), null);
+        }
+    }
+
+    void deploy(String id, String topic, String target) throws IOException {
         ObjectNode body = (ObjectNode) ContractsJson.mapper().readTree(root.resolve("examples/workflows/contact-from-order.json").toFile());
         ((ObjectNode) body.get("trigger")).put("topic", topic);
+        ((ObjectNode) body.get("trigger")).putObject("match").put(Orders.TARGET_HEADER, target);
         body.put("source", Files.readString(root.resolve("examples/workflows/contact-from-order.js")));
         Bench.expect("deploying " + id, "PUT", executor + "/api/v1/workflows/" + id, demo.get("JSW_API_KEY"),
                 ContractsJson.write(body));
@@ -421,7 +433,7 @@ public final class StackBenchmark {
     void rateBudget(Target rate) throws Exception {
         int windows = Integer.parseInt(a.get("rate-windows"));
         // the stack's executor, warm from the throughput run, the same workflow on a topic of its own
-        deploy(RATE_WORKFLOW_ID, rate.topic);
+        deploy(RATE_WORKFLOW_ID, rate.topic, rate.name);
         rate.pid = pids.getOrDefault("workflow-executor", -1L);
         // HubSpot's limit on at the emulator (one portal: the demo's 12345678)
         Bench.expect("emulator config", "PATCH", emulator + "/_emulator/config", null,
