@@ -51,4 +51,11 @@ public class OAuthState extends PanacheEntityBase {
 
     @Column(name = "used_at")
     public Instant usedAt;
+
+    /** Hash of the one-time nonce whose cookie the starting browser holds; null until a browser started the flow. */
+    @Column(name = "nonce_hash")
+    public String nonceHash;
+
+    @Column(name = "started_at")
+    public Instant startedAt;
 }

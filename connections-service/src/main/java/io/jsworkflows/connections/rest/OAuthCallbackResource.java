@@ -7,11 +7,15 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 
 import io.jsworkflows.connections.service.ApiProblem;
+import io.jsworkflows.connections.service.ConnectionService;
+import io.jsworkflows.connections.service.Secrets;
 import io.jsworkflows.connections.service.ConnectionView;
 import io.jsworkflows.connections.service.OAuthCallbackService;
 import io.quarkus.qute.CheckedTemplate;
@@ -28,10 +32,12 @@ public class OAuthCallbackResource {
 
     private final OAuthCallbackService callbacks;
     private final Auth auth;
+    private final Cookies cookies;
 
-    public OAuthCallbackResource(OAuthCallbackService callbacks, Auth auth) {
+    public OAuthCallbackResource(OAuthCallbackService callbacks, Auth auth, Cookies cookies) {
         this.callbacks = callbacks;
         this.auth = auth;
+        this.cookies = cookies;
     }
 
     @GET
@@ -39,13 +45,17 @@ public class OAuthCallbackResource {
             @QueryParam("error_description") String errorDescription, @Context HttpHeaders headers) {
         boolean json = wantsJson(headers);
         Optional<String> caller = auth.optional(headers).map(w -> w.id);
+        String cookieName = state == null || state.isBlank() ? null : ConnectionService.nonceCookieName(Secrets.sha256(state));
+        Optional<String> nonce = Optional.ofNullable(cookieName == null ? null : headers.getCookies().get(cookieName)).map(Cookie::getValue);
         try {
-            ConnectionView v = callbacks.complete(state, code, error, errorDescription, caller);
+            ConnectionView v = callbacks.complete(state, code, error, errorDescription, caller, nonce);
+            // the nonce has done its job: the browser forgets it
+            NewCookie spent = cookies.nonce(cookieName, "", 0);
             if (json) {
                 return Response.ok(Map.of("id", v.id(), "handle", v.handle(), "status", v.status().name()), MediaType.APPLICATION_JSON)
-                        .build();
+                        .cookie(spent).build();
             }
-            return Response.ok(Templates.result(v, "Connected", null, 200), MediaType.TEXT_HTML).build();
+            return Response.ok(Templates.result(v, "Connected", null, 200), MediaType.TEXT_HTML).cookie(spent).build();
         } catch (ApiProblem p) {
             if (json) {
                 return Problems.of(p);

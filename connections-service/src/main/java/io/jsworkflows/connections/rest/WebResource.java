@@ -13,6 +13,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -20,7 +21,6 @@ import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import io.jsworkflows.connections.config.JswConfig;
 import io.jsworkflows.connections.persistence.Workspace;
 import io.jsworkflows.connections.service.ApiProblem;
 import io.jsworkflows.connections.service.ConnectionService;
@@ -41,7 +41,7 @@ public class WebResource {
 
     @CheckedTemplate
     public static class Templates {
-        public static native TemplateInstance login(String error);
+        public static native TemplateInstance login(String error, String next);
 
         public static native TemplateInstance connections(Workspace workspace, List<ConnectionView> connections, String notice);
 
@@ -56,13 +56,13 @@ public class WebResource {
     private final Auth auth;
     private final WorkspaceService workspaces;
     private final ConnectionService connections;
-    private final JswConfig config;
+    private final Cookies cookies;
 
-    public WebResource(Auth auth, WorkspaceService workspaces, ConnectionService connections, JswConfig config) {
+    public WebResource(Auth auth, WorkspaceService workspaces, ConnectionService connections, Cookies cookies) {
         this.auth = auth;
         this.workspaces = workspaces;
         this.connections = connections;
-        this.config = config;
+        this.cookies = cookies;
     }
 
     @GET
@@ -72,10 +72,10 @@ public class WebResource {
 
     @GET
     @Path("/ui")
-    public Response home(@Context HttpHeaders headers) {
+    public Response home(@QueryParam("next") String next, @Context HttpHeaders headers) {
         Optional<Workspace> w = auth.fromCookie(headers);
         if (w.isEmpty()) {
-            return Response.ok(Templates.login(null)).build();
+            return Response.ok(Templates.login(null, safeNext(next))).build();
         }
         return Response.ok(Templates.connections(w.get(), connections.list(w.get().id), null)).build();
     }
@@ -83,13 +83,19 @@ public class WebResource {
     @POST
     @Path("/ui/login")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response login(@FormParam("apiKey") String apiKey) {
+    public Response login(@FormParam("apiKey") String apiKey, @FormParam("next") String next) {
+        String back = safeNext(next);
         if (workspaces.workspaceOfKey(apiKey).isEmpty()) {
             return Response.status(401).entity(Templates.login(
-                    "That API key is unknown or revoked. Paste the workspace API key you were given when the workspace was created."))
-                    .build();
+                    "That API key is unknown or revoked. Paste the workspace API key you were given when the workspace was created.",
+                    back)).build();
         }
-        return Response.seeOther(URI.create("/ui")).cookie(session(apiKey.strip(), 8 * 3600)).build();
+        return Response.seeOther(URI.create(back == null ? "/ui" : back)).cookie(session(apiKey.strip(), 8 * 3600)).build();
+    }
+
+    /** Only the connect page may be a sign-in's next stop: no open redirect. */
+    static String safeNext(String next) {
+        return next != null && next.matches("/ui/connect/[A-Za-z0-9_-]{1,64}") ? next : null;
     }
 
     @POST
@@ -122,7 +128,8 @@ public class WebResource {
         try {
             ConnectionService.Issued i = connections.create(w.get().id, handle == null ? null : handle.strip(), selections(picked),
                     ApiResource.baseUrl(uri));
-            return Response.seeOther(URI.create(i.authorizeUrl())).build();
+            // through the connect page, which binds the flow to this browser before it goes to HubSpot
+            return seeOther(i.connectPath());
         } catch (ApiProblem p) {
             return Response.status(p.status()).entity(addPage(w.get(), Set.copyOf(picked), handle, p.detail())).build();
         }
@@ -136,8 +143,7 @@ public class WebResource {
             return seeOther("/ui");
         }
         try {
-            return Response.seeOther(URI.create(connections.reconnect(w.get().id, handle, null, ApiResource.baseUrl(uri)).authorizeUrl()))
-                    .build();
+            return seeOther(connections.reconnect(w.get().id, handle, null, ApiResource.baseUrl(uri)).connectPath());
         } catch (ApiProblem p) {
             return Response.status(p.status()).entity(Templates.connections(w.get(), connections.list(w.get().id), p.detail())).build();
         }
@@ -182,8 +188,7 @@ public class WebResource {
     }
 
     private NewCookie session(String value, int maxAge) {
-        return new NewCookie.Builder(Auth.SESSION_COOKIE).value(value).path("/").httpOnly(true)
-                .secure(config.web().secureCookie()).sameSite(NewCookie.SameSite.LAX).maxAge(maxAge).build();
+        return cookies.session(value, maxAge);
     }
 
     private static Response seeOther(String path) {

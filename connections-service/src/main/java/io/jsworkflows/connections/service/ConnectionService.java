@@ -32,9 +32,21 @@ public class ConnectionService {
 
     private static final Logger LOG = Logger.getLogger(ConnectionService.class);
     public static final String CALLBACK_PATH = "/oauth/hubspot/callback";
+    public static final String CONNECT_PATH = "/ui/connect/";
 
-    /** A connection and the authorize URL that the user opens next. */
+    /**
+     * A connection and the link the user opens next: the platform's connect page ({@link #CONNECT_PATH} + state),
+     * which binds the flow to the browser and sends it on to HubSpot.
+     */
     public record Issued(ConnectionView connection, String authorizeUrl, Instant authorizeUrlExpiresAt) {
+        /** The link's path on this service, for the web page's own redirect. */
+        public String connectPath() {
+            return java.net.URI.create(authorizeUrl).getRawPath();
+        }
+    }
+
+    /** A flow started in a browser: HubSpot's authorize URL and the nonce for that browser's one-time cookie. */
+    public record Started(String hubspotUrl, String cookieName, String nonce, Instant expiresAt) {
     }
 
     /** The selection as the user sent it, validated into catalog rows and scopes. */
@@ -167,28 +179,58 @@ public class ConnectionService {
         s.createdAt = now;
         s.expiresAt = now.plus(config.oauth().stateTtl());
         s.persist();
-        String url = config.hubspot().authorizeUrl()
-                + (config.hubspot().authorizeUrl().contains("?") ? "&" : "?")
-                + "client_id=" + enc(config.hubspot().clientId().orElseThrow(() -> new ApiProblem(503, "not-configured",
-                        "HubSpot app not configured", "The operator has not set jsw.hubspot.client-id (JSW_HUBSPOT_CLIENT_ID).")))
-                + "&redirect_uri=" + enc(s.redirectUri)
-                + "&scope=" + enc(String.join(" ", sel.scopes()))
-                + "&state=" + enc(state);
         ConnectionView view = ConnectionView.of(c);
         // the response shows the scopes this authorization asks for
         view = new ConnectionView(view.id(), view.handle(), view.provider(), view.status(), view.statusReason(), sel.scopes(),
                 sel.scopes(), sel.resources().stream().map(ConnectionView.Resource::parse).toList(), view.hubId(),
                 view.hubDomain(), view.authorizedUser(), view.expiresAt(), view.lastRefreshAt(), view.authorizedAt(),
                 view.grantVersion(), view.tokenVersion(), view.createdAt(), view.updatedAt());
-        return new Issued(view, url, s.expiresAt);
+        return new Issued(view, base(baseUrl) + CONNECT_PATH + state, s.expiresAt);
+    }
+
+    /**
+     * The connect page's step, in a browser signed in to the workspace: a fresh one-time nonce for that browser's
+     * cookie (only its hash is kept; starting again in another browser replaces it) and HubSpot's authorize URL.
+     * Another workspace's, an unknown, a used or an expired state all answer 404 alike.
+     */
+    @Transactional
+    public Started start(String workspaceId, String state) {
+        OAuthState s = state == null || state.isBlank() ? null : OAuthState.findById(Secrets.sha256(state), LockModeType.PESSIMISTIC_WRITE);
+        Instant now = Instant.now();
+        if (s == null || !s.workspaceId.equals(workspaceId) || s.usedAt != null || !s.expiresAt.isAfter(now)) {
+            throw ApiProblem.notFound("connect-link-invalid", "Connect link not valid",
+                    "This connect link is unknown to your workspace, already used or expired (it is valid for a limited time). "
+                            + "Start again from Add Connection or Reconnect.");
+        }
+        String nonce = Secrets.random256();
+        s.nonceHash = Secrets.sha256(nonce);
+        s.startedAt = now;
+        String url = config.hubspot().authorizeUrl()
+                + (config.hubspot().authorizeUrl().contains("?") ? "&" : "?")
+                + "client_id=" + enc(config.hubspot().clientId().orElseThrow(() -> new ApiProblem(503, "not-configured",
+                        "HubSpot app not configured", "The operator has not set jsw.hubspot.client-id (JSW_HUBSPOT_CLIENT_ID).")))
+                + "&redirect_uri=" + enc(s.redirectUri)
+                + "&scope=" + enc(String.join(" ", s.requestedScopes))
+                + "&state=" + enc(state);
+        LOG.infof("connection %s: authorization started in a browser of workspace %s", s.connectionId, workspaceId);
+        return new Started(url, nonceCookieName(s.stateHash), nonce, s.expiresAt);
+    }
+
+    /** One cookie per flow, so that two flows started in one browser do not overwrite each other's nonce. */
+    public static String nonceCookieName(String stateHash) {
+        return "jsw_oauth_" + stateHash.substring(0, 16);
     }
 
     String redirectUri(String baseUrl) {
+        return base(baseUrl) + CALLBACK_PATH;
+    }
+
+    private String base(String baseUrl) {
         String base = config.publicUrl().filter(u -> !u.isBlank()).orElse(baseUrl);
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        return base + CALLBACK_PATH;
+        return base;
     }
 
     static Selection validate(List<ScopeCatalog.Selection> selections) {

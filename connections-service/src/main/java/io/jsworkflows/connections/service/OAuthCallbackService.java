@@ -1,5 +1,7 @@
 package io.jsworkflows.connections.service;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,13 +48,14 @@ public class OAuthCallbackService {
     }
 
     /**
-     * @param callerWorkspaceId the workspace of the browser's session or bearer key, when it has one: a state issued
-     *                          to another workspace is then refused
+     * @param callerWorkspaceId the workspace of the browser's session or bearer key: it must be the state's
+     * @param nonce             the value of the flow's one-time cookie: it must be the one the connect page set in the
+     *                          browser that started the flow
      */
     public ConnectionView complete(String state, String code, String error, String errorDescription,
-            Optional<String> callerWorkspaceId) {
+            Optional<String> callerWorkspaceId, Optional<String> nonce) {
         try {
-            ConnectionView v = doComplete(state, code, error, errorDescription, callerWorkspaceId);
+            ConnectionView v = doComplete(state, code, error, errorDescription, callerWorkspaceId, nonce);
             count("authorized");
             return v;
         } catch (ApiProblem p) {
@@ -62,13 +65,14 @@ public class OAuthCallbackService {
     }
 
     private ConnectionView doComplete(String state, String code, String error, String errorDescription,
-            Optional<String> callerWorkspaceId) {
+            Optional<String> callerWorkspaceId, Optional<String> nonce) {
         if (state == null || state.isBlank()) {
             throw ApiProblem.badRequest("missing-state", "Missing state",
                     "The callback has no 'state' parameter, so it cannot be matched to a connection. Open the authorize URL "
                             + "returned by POST /api/v1/connections (or .../reconnect) instead of building one by hand.");
         }
-        Attempt attempt = QuarkusTransaction.requiringNew().call(() -> consume(state, error, errorDescription, callerWorkspaceId));
+        Attempt attempt = QuarkusTransaction.requiringNew().call(() -> consume(state, error, errorDescription, callerWorkspaceId,
+                nonce));
         if (error != null && !error.isBlank()) {
             throw ApiProblem.badRequest("authorization-denied", "HubSpot authorization not granted", denied(error, errorDescription));
         }
@@ -92,14 +96,17 @@ public class OAuthCallbackService {
         return QuarkusTransaction.requiringNew().call(() -> activate(attempt, tokens, info));
     }
 
-    private Attempt consume(String state, String error, String errorDescription, Optional<String> callerWorkspaceId) {
+    private Attempt consume(String state, String error, String errorDescription, Optional<String> callerWorkspaceId,
+            Optional<String> nonce) {
         Instant now = Instant.now();
         OAuthState s = OAuthState.findById(Secrets.sha256(state), LockModeType.PESSIMISTIC_WRITE);
-        // unknown and someone else's states get the same answer: the reply must not tell whether a state exists
-        if (s == null || callerWorkspaceId.map(w -> !w.equals(s.workspaceId)).orElse(false)) {
+        // unknown states, someone else's, and ones brought by another browser get the same answer: the reply must not
+        // tell whether a state exists; nothing is consumed, so the browser that started the flow can still complete it
+        if (s == null || !startedBy(s, callerWorkspaceId, nonce)) {
             throw ApiProblem.badRequest("invalid-state", "Unknown state",
-                    "This state was not issued to your workspace by this service, or a newer Reconnect replaced it. "
-                            + "Nothing was changed; start again from Add Connection or Reconnect.");
+                    "This authorization was not started in this browser for your workspace, or a newer Reconnect replaced it. "
+                            + "Finish it in the browser where you clicked Sign in with HubSpot, signed in to the workspace; "
+                            + "nothing was changed. Otherwise start again from Add Connection or Reconnect.");
         }
         if (s.usedAt != null) {
             throw ApiProblem.badRequest("state-used", "State already used",
@@ -118,6 +125,13 @@ public class OAuthCallbackService {
             LOG.infof("connection %s: HubSpot returned error '%s' instead of a code", c.id, printable(error, 64));
         }
         return new Attempt(c.id, c.handle, s.redirectUri, s.requestedResources, s.requestedScopes);
+    }
+
+    /** The caller is signed in to the state's workspace and holds the nonce cookie the connect page set. */
+    private static boolean startedBy(OAuthState s, Optional<String> callerWorkspaceId, Optional<String> nonce) {
+        return callerWorkspaceId.filter(s.workspaceId::equals).isPresent() && s.nonceHash != null
+                && nonce.filter(n -> MessageDigest.isEqual(Secrets.sha256(n).getBytes(StandardCharsets.UTF_8),
+                        s.nonceHash.getBytes(StandardCharsets.UTF_8))).isPresent();
     }
 
     private ConnectionView activate(Attempt a, HubSpotOAuth.GrantTokens tokens, HubSpotOAuthApi.AccessTokenInfo info) {

@@ -48,7 +48,8 @@ class ConnectionStateConsumerTest {
         Api.Ws ws = Api.newWorkspace();
         String url = ws.as().contentType(ContentType.JSON).body(Api.connectBody("fresh", "contacts:read"))
                 .post("/api/v1/connections").then().statusCode(201).extract().path("authorizeUrl");
-        String id = given().accept(ContentType.JSON).get(HubSpotEmulator.shared().grantConsent(url)).then().statusCode(200)
+        Api.Flow flow = Api.begin(ws, url);
+        String id = Api.asInitiator(ws, flow).get(HubSpotEmulator.shared().grantConsent(flow.hubspotUrl())).then().statusCode(200)
                 .extract().path("id");
 
         Instant refreshed = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(5);

@@ -64,12 +64,13 @@ class OAuthFlowTest {
     @Test
     void connectFlowActivatesTheConnectionAndPublishesASealedGrant() throws Exception {
         Api.Ws ws = Api.newWorkspace();
-        String authorizeUrl = connect(ws, "my-hubspot", "contacts:read", "deals:create");
+        Api.Flow flow = connect(ws, "my-hubspot", "contacts:read", "deals:create");
+        String authorizeUrl = flow.hubspotUrl();
         String location = hubspot.grantConsent(authorizeUrl);
         String code = HubSpotEmulator.queryParam(location, "code");
         assertThat(location).startsWith(Api.query(authorizeUrl, "redirect_uri") + "?");
 
-        JsonPath done = given().accept(ContentType.JSON).get(location).then().statusCode(200).extract().jsonPath();
+        JsonPath done = Api.asInitiator(ws, flow).get(location).then().statusCode(200).extract().jsonPath();
         assertThat(done.getString("handle")).isEqualTo("my-hubspot");
         assertThat(done.getString("status")).isEqualTo("ACTIVE");
         String id = done.getString("id");
@@ -138,7 +139,8 @@ class OAuthFlowTest {
                 .post("/api/v1/connections/re-crm/reconnect").then().statusCode(200)
                 .body("id", equalTo(id)).body("handle", equalTo("re-crm")).body("status", equalTo("ACTIVE"))
                 .extract().path("authorizeUrl");
-        given().accept(ContentType.JSON).get(hubspot.grantConsent(url, HubSpotEmulator.SECOND_PORTAL_ID)).then().statusCode(200)
+        Api.Flow flow = Api.begin(ws, url);
+        Api.asInitiator(ws, flow).get(hubspot.grantConsent(flow.hubspotUrl(), HubSpotEmulator.SECOND_PORTAL_ID)).then().statusCode(200)
                 .body("id", equalTo(id)).body("status", equalTo("ACTIVE"));
         ws.as().get("/api/v1/connections/re-crm").then().statusCode(200)
                 .body("id", equalTo(id)).body("grantVersion", equalTo(2)).body("hubId", equalTo(87654321))
@@ -197,10 +199,12 @@ class OAuthFlowTest {
     void someoneElsesStateIsRefusedAndChangesNothing() {
         Api.Ws owner = Api.newWorkspace();
         Api.Ws intruder = Api.newWorkspace();
-        String location = hubspot.grantConsent(connect(owner, "mine", "contacts:read"));
+        Api.Flow flow = connect(owner, "mine", "contacts:read");
+        String location = hubspot.grantConsent(flow.hubspotUrl());
         long exchanges = hubspot.requestCount("POST", "/oauth/v1/token");
 
-        String refused = given().header("Authorization", "Bearer " + intruder.apiKey()).accept(ContentType.JSON).get(location)
+        String refused = given().header("Authorization", "Bearer " + intruder.apiKey()).header("Cookie", flow.cookie())
+                .accept(ContentType.JSON).get(location)
                 .then().statusCode(400).body("type", equalTo("https://jsworkflows.io/problems/invalid-state")).extract().asString();
         String forged = given().header("Authorization", "Bearer " + intruder.apiKey()).accept(ContentType.JSON)
                 .get("/oauth/hubspot/callback?code=x&state=" + Secrets.random256()).then().statusCode(400).extract().asString();
@@ -208,20 +212,20 @@ class OAuthFlowTest {
         assertThat(hubspot.requestCount("POST", "/oauth/v1/token")).isEqualTo(exchanges);
         owner.as().get("/api/v1/connections/mine").then().body("status", equalTo("PENDING"));
         // the rightful owner can still complete it
-        given().header("Authorization", "Bearer " + owner.apiKey()).accept(ContentType.JSON).get(location).then().statusCode(200)
+        Api.asInitiator(owner, flow).get(location).then().statusCode(200)
                 .body("status", equalTo("ACTIVE"));
     }
 
     @Test
     void expiredStateIsRefusedAndChangesNothing() {
         Api.Ws ws = Api.newWorkspace();
-        String authorizeUrl = connect(ws, "slow", "contacts:read");
+        Api.Flow flow = connect(ws, "slow", "contacts:read");
         String id = ws.as().get("/api/v1/connections/slow").then().extract().path("id");
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
                 "update oauth_state set expires_at = now() - interval '1 minute' where connection_id = ?1")
                 .setParameter(1, id).executeUpdate());
         long exchanges = hubspot.requestCount("POST", "/oauth/v1/token");
-        given().accept(ContentType.JSON).get(hubspot.grantConsent(authorizeUrl)).then().statusCode(400)
+        Api.asInitiator(ws, flow).get(hubspot.grantConsent(flow.hubspotUrl())).then().statusCode(400)
                 .body("type", equalTo("https://jsworkflows.io/problems/state-expired")).body("detail", containsString("Reconnect"));
         assertThat(hubspot.requestCount("POST", "/oauth/v1/token")).isEqualTo(exchanges);
         ws.as().get("/api/v1/connections/slow").then().body("status", equalTo("PENDING")).body("grantVersion", equalTo(0));
@@ -230,10 +234,11 @@ class OAuthFlowTest {
     @Test
     void replayedCallbackIsRefusedAndChangesNothing() {
         Api.Ws ws = Api.newWorkspace();
-        String location = hubspot.grantConsent(connect(ws, "once", "contacts:read"));
-        given().accept(ContentType.JSON).get(location).then().statusCode(200);
+        Api.Flow flow = connect(ws, "once", "contacts:read");
+        String location = hubspot.grantConsent(flow.hubspotUrl());
+        Api.asInitiator(ws, flow).get(location).then().statusCode(200);
         long exchanges = hubspot.requestCount("POST", "/oauth/v1/token");
-        given().accept(ContentType.JSON).get(location).then().statusCode(400)
+        Api.asInitiator(ws, flow).get(location).then().statusCode(400)
                 .body("type", equalTo("https://jsworkflows.io/problems/state-used"));
         assertThat(hubspot.requestCount("POST", "/oauth/v1/token")).isEqualTo(exchanges);
         ws.as().get("/api/v1/connections/once").then().body("status", equalTo("ACTIVE")).body("grantVersion", equalTo(1));
@@ -242,23 +247,25 @@ class OAuthFlowTest {
     @Test
     void accessDeniedKeepsTheConnectionPendingWithTheReason() {
         Api.Ws ws = Api.newWorkspace();
-        String location = hubspot.denyConsent(connect(ws, "nope", "contacts:read"));
+        Api.Flow flow = connect(ws, "nope", "contacts:read");
+        String location = hubspot.denyConsent(flow.hubspotUrl());
         assertThat(HubSpotEmulator.queryParam(location, "error")).isEqualTo("access_denied");
-        given().accept(ContentType.JSON).get(location).then().statusCode(400)
+        Api.asInitiator(ws, flow).get(location).then().statusCode(400)
                 .body("type", equalTo("https://jsworkflows.io/problems/authorization-denied"))
                 .body("detail", containsString("access_denied")).body("detail", containsString("Reconnect"));
         ws.as().get("/api/v1/connections/nope").then().body("status", equalTo("PENDING"))
                 .body("statusReason", containsString("access_denied"));
-        given().accept(ContentType.JSON).get(location).then().statusCode(400)
+        Api.asInitiator(ws, flow).get(location).then().statusCode(400)
                 .body("type", equalTo("https://jsworkflows.io/problems/state-used"));
     }
 
     @Test
     void failingTokenEndpointKeepsTheConnectionPendingWithAClearReason() {
         Api.Ws ws = Api.newWorkspace();
-        String location = hubspot.grantConsent(connect(ws, "flaky", "contacts:read"));
+        Api.Flow flow = connect(ws, "flaky", "contacts:read");
+        String location = hubspot.grantConsent(flow.hubspotUrl());
         hubspot.injectFault(HubSpotEmulator.Fault.on("/oauth/v1/token").method("POST").status(503));
-        given().accept(ContentType.JSON).get(location).then().statusCode(502).contentType("application/problem+json")
+        Api.asInitiator(ws, flow).get(location).then().statusCode(502).contentType("application/problem+json")
                 .body("type", equalTo("https://jsworkflows.io/problems/token-exchange-failed"))
                 .body("detail", containsString("SERVICE_UNAVAILABLE")).body("detail", containsString("Reconnect"));
         ws.as().get("/api/v1/connections/flaky").then().body("status", equalTo("PENDING")).body("grantVersion", equalTo(0))
@@ -266,21 +273,24 @@ class OAuthFlowTest {
         hubspot.clearFaults();
 
         // a code HubSpot does not know is refused as such
-        String other = hubspot.grantConsent(connect(ws, "bad-code", "contacts:read"));
+        Api.Flow badCode = connect(ws, "bad-code", "contacts:read");
+        String other = hubspot.grantConsent(badCode.hubspotUrl());
         String tampered = other.replaceFirst("code=[^&]+", "code=forged-code");
-        given().accept(ContentType.JSON).get(tampered).then().statusCode(400)
+        Api.asInitiator(ws, badCode).get(tampered).then().statusCode(400)
                 .body("type", equalTo("https://jsworkflows.io/problems/code-rejected"));
         ws.as().get("/api/v1/connections/bad-code").then().body("status", equalTo("PENDING"))
                 .body("statusReason", containsString("refused the authorization code"));
     }
 
-    private static String connect(Api.Ws ws, String handle, String... rows) {
-        return ws.as().contentType(ContentType.JSON).body(Api.connectBody(handle, rows)).post("/api/v1/connections")
-                .then().statusCode(201).extract().path("authorizeUrl");
+    /** Creates the connection through the API and starts its flow as the workspace's browser would. */
+    private static Api.Flow connect(Api.Ws ws, String handle, String... rows) {
+        return Api.begin(ws, ws.as().contentType(ContentType.JSON).body(Api.connectBody(handle, rows)).post("/api/v1/connections")
+                .then().statusCode(201).extract().path("authorizeUrl"));
     }
 
     private String activate(Api.Ws ws, String handle, String... rows) {
-        return given().accept(ContentType.JSON).get(hubspot.grantConsent(connect(ws, handle, rows))).then().statusCode(200)
+        Api.Flow flow = connect(ws, handle, rows);
+        return Api.asInitiator(ws, flow).get(hubspot.grantConsent(flow.hubspotUrl())).then().statusCode(200)
                 .body("status", equalTo("ACTIVE")).extract().path("id");
     }
 }

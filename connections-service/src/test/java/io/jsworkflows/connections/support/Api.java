@@ -40,6 +40,28 @@ public final class Api {
         return Map.of("handle", handle, "resources", rows);
     }
 
+    /**
+     * The connect flow as the initiating browser starts it: the API's link opens the platform's connect page, which,
+     * for a signed-in workspace, sets a one-time cookie and redirects to HubSpot.
+     *
+     * @param hubspotUrl the authorize URL at HubSpot the page redirected to
+     * @param cookie     the one-time cookie as a browser sends it back ({@code name=value}), null if none was set
+     */
+    public record Flow(String hubspotUrl, String cookie) {
+    }
+
+    public static Flow begin(Ws ws, String link) {
+        var r = given().redirects().follow(false).header("Authorization", "Bearer " + ws.apiKey()).accept("text/html").get(link)
+                .then().statusCode(303).extract();
+        String setCookie = r.header("Set-Cookie");
+        return new Flow(r.header("Location"), setCookie == null ? null : setCookie.substring(0, setCookie.indexOf(';')));
+    }
+
+    /** The callback as the initiating browser fetches it: signed in to its workspace, carrying the flow's cookie. */
+    public static RequestSpecification asInitiator(Ws ws, Flow flow) {
+        return given().header("Authorization", "Bearer " + ws.apiKey()).header("Cookie", flow.cookie()).accept(ContentType.JSON);
+    }
+
     public static String uniqueHandle(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }

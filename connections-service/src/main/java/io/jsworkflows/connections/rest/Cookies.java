@@ -1,0 +1,41 @@
+package io.jsworkflows.connections.rest;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.NewCookie;
+
+import io.jsworkflows.connections.config.JswConfig;
+import io.jsworkflows.connections.service.ConnectionService;
+
+/** The web page's cookies: HttpOnly, SameSite=Lax, and Secure whenever the service is reached over https. */
+@ApplicationScoped
+public class Cookies {
+
+    private final boolean secure;
+
+    public Cookies(JswConfig config) {
+        this.secure = config.web().secureCookie()
+                || config.publicUrl().map(u -> u.strip().regionMatches(true, 0, "https://", 0, 8)).orElse(false);
+    }
+
+    public boolean secure() {
+        return secure;
+    }
+
+    /** The session cookie, sent with every page of the service. */
+    public NewCookie session(String value, int maxAgeSeconds) {
+        return build(Auth.SESSION_COOKIE, value, "/", maxAgeSeconds);
+    }
+
+    /**
+     * A flow's one-time nonce, sent only back to the OAuth callback. Lax still sends it on HubSpot's top-level
+     * redirect to the callback.
+     */
+    public NewCookie nonce(String name, String value, int maxAgeSeconds) {
+        return build(name, value, ConnectionService.CALLBACK_PATH, maxAgeSeconds);
+    }
+
+    private NewCookie build(String name, String value, String path, int maxAgeSeconds) {
+        return new NewCookie.Builder(name).value(value).path(path).httpOnly(true).secure(secure).sameSite(NewCookie.SameSite.LAX)
+                .maxAge(maxAgeSeconds).build();
+    }
+}
