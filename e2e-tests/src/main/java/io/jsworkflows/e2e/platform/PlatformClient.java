@@ -88,11 +88,18 @@ public final class PlatformClient implements AutoCloseable {
         return consent(ws, handle, r.path("authorizeUrl").asText(), portalId);
     }
 
-    private JsonNode consent(Workspace ws, String handle, String authorizeUrl, long portalId) {
-        String callback = platform.emulator().grantConsent(authorizeUrl, portalId);
+    private JsonNode consent(Workspace ws, String handle, String connectUrl, long portalId) {
+        // connections-service hands back its own connect page: opened with the workspace's key it sets the flow's one-time
+        // cookie and redirects to HubSpot; the callback completes only with that cookie and the key, as in that browser
+        Http.Reply start = http.send("GET", connectUrl, ws.apiKey(), null, Map.of("Accept", "text/html"));
+        String nonce = start.header("Set-Cookie");
+        if (start.status() != 303 || start.header("Location") == null || nonce == null) {
+            throw new IllegalStateException("the connect page answered HTTP " + start.status() + ": " + Http.problem(start.body()));
+        }
+        String callback = platform.emulator().grantConsent(start.header("Location"), portalId);
         // the browser's last hop: back to connections-service, which exchanges the code
-        Http.Reply done = http.send("GET", URI.create(authorizeUrl).resolve(callback).toString(), null, null,
-                Map.of("Accept", "application/json"));
+        Http.Reply done = http.send("GET", URI.create(connectUrl).resolve(callback).toString(), ws.apiKey(), null,
+                Map.of("Accept", "application/json", "Cookie", nonce.substring(0, nonce.indexOf(';'))));
         if (done.status() / 100 != 2) {
             throw new IllegalStateException("the OAuth callback answered HTTP " + done.status() + ": " + Http.problem(done.body()));
         }

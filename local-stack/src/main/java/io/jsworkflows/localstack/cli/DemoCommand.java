@@ -226,9 +226,17 @@ public final class DemoCommand implements Callable<Integer> {
                     Map.of("resource", "contacts", "operation", "create"), Map.of("resource", "deals", "operation", "create")))).json();
             step("2", "created connection " + HANDLE + " (" + created.path("status").asText() + ", scopes " + created.path("scopes") + ")");
         }
-        String callback = grantAtEmulator(created.path("authorizeUrl").asText());
+        // connections-service hands back its own connect page: opened with the workspace's key it sets the flow's one-time
+        // cookie and redirects to HubSpot; the callback completes only with that cookie and the key, as in that browser
+        Http.Reply start = http.send("GET", created.path("authorizeUrl").asText(), apiKey, null, Map.of("Accept", "text/html"));
+        String nonce = start.header("Set-Cookie");
+        if (start.status() != 303 || start.header("Location") == null || nonce == null) {
+            throw new StackException("the connect page answered HTTP " + start.status() + ": " + Http.problem(start.body()));
+        }
+        String callback = grantAtEmulator(start.header("Location"));
         // the browser's last hop: back to connections-service, which exchanges the code
-        Http.Reply done = http.send("GET", callback, null, null, Map.of("Accept", "application/json"));
+        Http.Reply done = http.send("GET", callback, apiKey, null,
+                Map.of("Accept", "application/json", "Cookie", nonce.substring(0, nonce.indexOf(';'))));
         if (done.status() / 100 != 2) {
             throw new StackException("the OAuth callback failed: HTTP " + done.status() + ": " + Http.problem(done.body()));
         }
