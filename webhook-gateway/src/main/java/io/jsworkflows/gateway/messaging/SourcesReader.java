@@ -61,6 +61,7 @@ public class SourcesReader {
     }
 
     void start(@Observes StartupEvent event) {
+        directory.size(); // creates the directory now: a missing or malformed source key ring fails the start, not each record
         Map<String, Object> c = new HashMap<>(kafka);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "webhook-gateway-sources-" + UUID.randomUUID().toString().substring(0, 8));
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
