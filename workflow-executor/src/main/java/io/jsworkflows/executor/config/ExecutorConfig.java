@@ -64,8 +64,11 @@ public interface ExecutorConfig {
         @WithDefault("PT30S")
         Duration defaultTimeout();
 
-        /** Largest run deadline a definition may ask for. */
-        @WithDefault("PT15M")
+        /**
+         * Largest run deadline a definition may ask for; at most half of {@code triggers.max-poll-interval} (checked at
+         * start), so no run can come near the group's poll deadline even if a loop had to wait for it.
+         */
+        @WithDefault("PT5M")
         Duration maxTimeout();
 
         Limits limits();
@@ -235,6 +238,10 @@ public interface ExecutorConfig {
 
         @WithDefault("200000")
         int dedupeMaxEntries();
+
+        /** max.poll.interval.ms of the trigger and retry groups; the loops poll on while runs are in flight. */
+        @WithDefault("PT15M")
+        Duration maxPollInterval();
     }
 
     /** jsw.runs.retry consumption and parking. */

@@ -39,6 +39,7 @@ public class ExecutorStreams {
     private final DefinitionsDirectory directory;
     private final List<AutoCloseable> running = new CopyOnWriteArrayList<>();
     private final List<TriggerLoop> triggerLoops = new CopyOnWriteArrayList<>();
+    private volatile RetryLoop retryLoop;
     private TopicViewReader definitionsReader;
     private TopicViewReader tokensReader;
     private TopicViewReader inflightReader;
@@ -58,6 +59,7 @@ public class ExecutorStreams {
     }
 
     void start(@Observes StartupEvent ev) {
+        checkTimeouts(config);
         directory.load();
         definitionsReader = new TopicViewReader(kafka, Topics.WORKFLOW_DEFINITIONS, r -> {
             if (r.value() == null) {
@@ -80,8 +82,9 @@ public class ExecutorStreams {
         // runs start only once the crash records are known: they decide whether a redelivered run may run again
         inflightCaughtUp().thenRun(() -> {
             startTriggerLoop("jsw-trigger");
-            running.add(new RetryLoop(kafka, config.executor().retry().groupId(), runs, config.executor().retry().lanes(),
-                    tokens::lastReauthorization).start());
+            retryLoop = new RetryLoop(kafka, config.executor().retry().groupId(), runs, config.executor().retry().lanes(),
+                    tokens::lastReauthorization, config.executor().triggers().maxPollInterval()).start();
+            running.add(retryLoop);
         });
         Log.infof("workflow executor started: %d workflows known so far", registry.all().size());
     }
@@ -90,10 +93,44 @@ public class ExecutorStreams {
     public TriggerLoop startTriggerLoop(String name) {
         TriggerLoop loop = new TriggerLoop(kafka, config.executor().triggers().groupId(), runs, config.executor().triggers().lanes(),
                 () -> registry.topics().stream().filter(ownership::consumable).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)),
-                registry::startOf, name).start();
+                registry::startOf, config.executor().triggers().maxPollInterval(), name).start();
         triggerLoops.add(loop);
         running.add(loop);
         return loop;
+    }
+
+    /** Run deadlines must stay well below the groups' poll deadline: refuse to start otherwise. */
+    static void checkTimeouts(ExecutorConfig config) {
+        java.time.Duration interval = config.executor().triggers().maxPollInterval();
+        java.time.Duration max = config.executor().maxTimeout();
+        java.time.Duration dflt = config.executor().defaultTimeout();
+        if (max.multipliedBy(2).compareTo(interval) > 0 || dflt.compareTo(max) > 0) {
+            throw new IllegalStateException("jsw.executor.max-timeout (" + max + ") must be at most half of jsw.executor.triggers.max-poll-interval ("
+                    + interval + "), and jsw.executor.default-timeout (" + dflt + ") at most max-timeout");
+        }
+    }
+
+    /**
+     * Names of the consumer loops that stopped by themselves (liveness): a dead loop leaves the replica up and ready but
+     * no longer running triggers or retries, so Kubernetes must restart it.
+     */
+    public List<String> deadLoops() {
+        List<String> dead = new ArrayList<>();
+        triggerLoops.forEach(l -> {
+            if (!l.alive()) {
+                dead.add(l.name());
+            }
+        });
+        RetryLoop r = retryLoop;
+        if (r != null && !r.alive()) {
+            dead.add("jsw-retry-loop");
+        }
+        for (TopicViewReader v : new TopicViewReader[] { definitionsReader, tokensReader, inflightReader }) {
+            if (v != null && !v.alive()) {
+                dead.add(v.name());
+            }
+        }
+        return dead;
     }
 
     public List<TriggerLoop> triggerLoops() {

@@ -105,7 +105,7 @@ public class KafkaClients {
     }
 
     /** A group member that commits by hand. */
-    public KafkaConsumer<String, byte[]> groupConsumer(String groupId, String clientId, int maxPollRecords) {
+    public KafkaConsumer<String, byte[]> groupConsumer(String groupId, String clientId, int maxPollRecords, java.time.Duration maxPollInterval) {
         Map<String, Object> c = new HashMap<>(base);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         c.putAll(groupSettings);
@@ -113,7 +113,7 @@ public class KafkaClients {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
-        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 900_000);
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) maxPollInterval.toMillis());
         c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000); // see newly created trigger topics soon
         c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());

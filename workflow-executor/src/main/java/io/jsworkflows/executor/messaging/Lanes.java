@@ -1,41 +1,54 @@
 package io.jsworkflows.executor.messaging;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Fixed single-threaded lanes: work for one key always goes to the same lane, so runs of one record key stay in order
- * while runs of different keys proceed in parallel.
+ * Runs work for many keys on a fixed number of threads, in order per key: a key's next piece of work is queued only when
+ * the previous one finished (and never runs if the previous one failed, so a failed record is retried before the ones
+ * behind it). Work of one key never waits for another key's work, so a slow run holds up only its own key and one of
+ * the threads.
  */
 public final class Lanes implements AutoCloseable {
 
-    private final List<ExecutorService> lanes = new ArrayList<>();
+    private static final Object NO_KEY = new Object();
+    private final ExecutorService pool;
+    private final int size;
+    private final Map<Object, CompletableFuture<Void>> tails = new HashMap<>();
 
     public Lanes(String name, int count) {
-        for (int i = 0; i < count; i++) {
-            int n = i;
-            lanes.add(Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, name + "-" + n);
-                t.setDaemon(true);
-                return t;
-            }));
-        }
+        AtomicInteger n = new AtomicInteger();
+        this.size = count;
+        this.pool = Executors.newFixedThreadPool(count, r -> {
+            Thread t = new Thread(r, name + "-" + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    public CompletableFuture<Void> submit(Object key, Runnable work) {
-        int lane = Math.floorMod(key == null ? 0 : key.hashCode(), lanes.size());
-        return CompletableFuture.runAsync(work, lanes.get(lane));
+    public synchronized CompletableFuture<Void> submit(Object key, Runnable work) {
+        Object k = key == null ? NO_KEY : key;
+        CompletableFuture<Void> prev = tails.get(k);
+        CompletableFuture<Void> next = prev == null ? CompletableFuture.runAsync(work, pool) : prev.thenRunAsync(work, pool);
+        tails.put(k, next);
+        next.whenComplete((v, t) -> {
+            synchronized (this) {
+                tails.remove(k, next);
+            }
+        });
+        return next;
     }
 
     public int size() {
-        return lanes.size();
+        return size;
     }
 
     @Override
     public void close() {
-        lanes.forEach(ExecutorService::shutdownNow);
+        pool.shutdownNow();
     }
 }

@@ -24,7 +24,8 @@ import io.quarkus.logging.Log;
 
 /**
  * Consumes {@code jsw.runs.retry}. A record whose {@code notBefore} lies ahead pauses its partition (seeking back to it)
- * until then, so nothing behind it is lost; due records run on lanes and their offsets commit after the hand-off. Runs
+ * until then, so nothing behind it is lost; due records run on lanes while the loop keeps polling, and their offsets
+ * commit after the hand-off ({@link PartitionProgress}). Runs
  * parked for re-authorization also become due as soon as a connection got a newer grant's token.
  */
 public final class RetryLoop implements AutoCloseable {
@@ -37,11 +38,15 @@ public final class RetryLoop implements AutoCloseable {
     private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
     private Instant seenReauthorization = Instant.EPOCH;
     private volatile boolean running = true;
+    private volatile boolean died;
+    private final PartitionProgress progress;
 
-    public RetryLoop(KafkaClients clients, String groupId, RunService runs, int lanes, Supplier<Instant> lastReauthorization) {
-        this.consumer = clients.groupConsumer(groupId, "jsw-retry", 100);
+    public RetryLoop(KafkaClients clients, String groupId, RunService runs, int lanes, Supplier<Instant> lastReauthorization,
+            Duration maxPollInterval) {
+        this.consumer = clients.groupConsumer(groupId, "jsw-retry", 100, maxPollInterval);
         this.runs = runs;
         this.lanes = new Lanes("jsw-retry-lane", lanes);
+        this.progress = new PartitionProgress(consumer, 200);
         this.lastReauthorization = lastReauthorization;
         this.thread = Thread.ofPlatform().daemon().name("jsw-retry-loop").unstarted(this::loop);
     }
@@ -56,6 +61,14 @@ public final class RetryLoop implements AutoCloseable {
             consumer.subscribe(List.of(Topics.RUN_RETRY), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+                    commit(progress.advance());
+                    progress.forget(partitions);
+                    partitions.forEach(pausedUntil::remove);
+                }
+
+                @Override
+                public void onPartitionsLost(java.util.Collection<TopicPartition> partitions) {
+                    progress.forget(partitions);
                     partitions.forEach(pausedUntil::remove);
                 }
 
@@ -76,28 +89,32 @@ public final class RetryLoop implements AutoCloseable {
                     }
                     return false;
                 });
+                resume.removeIf(progress::pausedHere);
                 if (!resume.isEmpty()) {
                     consumer.resume(resume);
                 }
+                // polls on while retried runs are in flight: a slow one never holds the loop past max.poll.interval
                 ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(100));
                 if (!batch.isEmpty()) {
-                    process(batch, reauth);
+                    dispatch(batch, reauth);
                 }
+                commit(progress.advance());
             }
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            Log.errorf(e, "retry loop stopped");
+            if (running) {
+                died = true;
+                Log.errorf(e, "retry loop stopped; liveness reports it");
+            }
         } finally {
             consumer.close(Duration.ofSeconds(5));
             lanes.close();
         }
     }
 
-    private void process(ConsumerRecords<String, byte[]> batch, Instant reauth) {
+    private void dispatch(ConsumerRecords<String, byte[]> batch, Instant reauth) {
         Instant now = Instant.now();
-        Map<TopicPartition, Long> commit = new HashMap<>();
-        List<CompletableFuture<Void>> work = new ArrayList<>();
         for (TopicPartition tp : batch.partitions()) {
             for (ConsumerRecord<String, byte[]> r : batch.records(tp)) {
                 RetryRecord rr;
@@ -105,7 +122,7 @@ public final class RetryLoop implements AutoCloseable {
                     rr = ContractsJson.read(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8), RetryRecord.class);
                 } catch (RuntimeException e) {
                     Log.warnf("skipping unreadable retry record %s/%d: %s", tp, r.offset(), e.getMessage());
-                    commit.put(tp, r.offset() + 1);
+                    progress.track(tp, r.offset(), CompletableFuture.completedFuture(null));
                     continue;
                 }
                 boolean due = !rr.notBefore().isAfter(now)
@@ -116,24 +133,21 @@ public final class RetryLoop implements AutoCloseable {
                     pausedUntil.put(tp, rr.notBefore());
                     break;
                 }
-                work.add(lanes.submit(r.key(), () -> runs.handleRetry(rr)));
-                commit.put(tp, r.offset() + 1);
+                progress.track(tp, r.offset(), lanes.submit(r.key(), () -> runs.handleRetry(rr)));
             }
         }
-        try {
-            CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
-        } catch (RuntimeException e) {
-            Log.warnf("a retried run could not be handed off (%s); polling it again", e.getMessage());
-            for (TopicPartition tp : batch.partitions()) {
-                consumer.seek(tp, batch.records(tp).getFirst().offset());
-            }
-            return;
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        commit.forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o)));
+    }
+
+    private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        offsets.keySet().retainAll(consumer.assignment());
         if (!offsets.isEmpty()) {
             consumer.commitSync(offsets);
         }
+    }
+
+    /** False once the loop stopped by itself (not closed): retries and parked runs no longer run on this replica. */
+    public boolean alive() {
+        return !died && (thread.isAlive() || !running);
     }
 
     @Override

@@ -122,6 +122,15 @@ public final class TopicViewReader implements AutoCloseable {
         throw new WakeupException();
     }
 
+    /** False once the view stopped by itself (not closed): its map no longer follows the topic. */
+    public boolean alive() {
+        return thread.isAlive() || !running;
+    }
+
+    public String name() {
+        return thread.getName();
+    }
+
     @Override
     public void close() {
         running = false;

@@ -29,12 +29,16 @@ import io.jsworkflows.executor.service.RunService;
 import io.quarkus.logging.Log;
 
 /**
- * Consumes the trigger topics that current bindings name, as a member of the executors' consumer group. Each polled
- * batch is spread over lanes by record key and runs in parallel; offsets are committed only after every run of the batch
- * succeeded or was handed to the retry topic or the DLQ (at least once). A batch whose hand-off failed is polled again
- * (runs already handled are dropped as duplicates).
+ * Consumes the trigger topics that current bindings name, as a member of the executors' consumer group. Records run on
+ * lanes in order per key while the loop keeps polling; a partition's offset is committed once its records' runs
+ * succeeded or were handed to the retry topic or the DLQ (at least once, see {@link PartitionProgress}). A record whose
+ * hand-off failed is polled again (runs already handled are dropped as duplicates). If the loop stops by itself, liveness
+ * goes DOWN so the replica is restarted.
  */
 public final class TriggerLoop implements AutoCloseable {
+
+    /** A partition with this many records in flight is paused until some finish. */
+    static final int MAX_IN_FLIGHT_PER_PARTITION = 500;
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final RunService runs;
@@ -44,14 +48,17 @@ public final class TriggerLoop implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean crashed;
+    private volatile boolean died;
+    private final PartitionProgress progress;
     private volatile boolean topicsChanged = true;
     private Set<String> subscribed = Set.of();
 
     public TriggerLoop(KafkaClients clients, String groupId, RunService runs, int lanes, Supplier<Set<String>> topics,
-            Function<String, Instant> startOf, String name) {
-        this.consumer = clients.groupConsumer(groupId, name, 200);
+            Function<String, Instant> startOf, Duration maxPollInterval, String name) {
+        this.consumer = clients.groupConsumer(groupId, name, 200, maxPollInterval);
         this.runs = runs;
         this.startOf = startOf;
+        this.progress = new PartitionProgress(consumer, MAX_IN_FLIGHT_PER_PARTITION);
         this.lanes = new Lanes(name + "-lane", lanes);
         this.topics = topics;
         this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::loop);
@@ -75,6 +82,7 @@ public final class TriggerLoop implements AutoCloseable {
                     Set<String> wanted = topics.get();
                     if (!wanted.equals(subscribed)) {
                         if (wanted.isEmpty()) {
+                            progress.forget(consumer.assignment());
                             consumer.unsubscribe();
                         } else {
                             consumer.subscribe(wanted, new StartPositions());
@@ -87,50 +95,45 @@ public final class TriggerLoop implements AutoCloseable {
                     Thread.sleep(200);
                     continue;
                 }
-                ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(200));
-                if (batch.isEmpty()) {
-                    continue;
+                // polls on while runs are in flight: a slow run holds up only its own key, never the loop
+                ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(100));
+                for (ConsumerRecord<String, byte[]> r : batch) {
+                    Object key = r.key() != null ? r.topic() + "\u0000" + r.key() : new TopicPartition(r.topic(), r.partition());
+                    progress.track(new TopicPartition(r.topic(), r.partition()), r.offset(),
+                            lanes.submit(key, () -> runs.handleTrigger(toTrigger(r), r.serializedValueSize(), r.timestamp())));
                 }
-                process(batch);
+                commit(progress.advance());
             }
         } catch (WakeupException | InterruptedException e) {
             // closing
         } catch (RuntimeException e) {
-            Log.errorf(e, "trigger loop stopped");
+            if (running) {
+                died = true;
+                Log.errorf(e, "trigger loop %s stopped; liveness reports it", thread.getName());
+            }
         } finally {
             consumer.close(Duration.ofSeconds(crashed ? 0 : 5));
             lanes.close();
         }
     }
 
-    private void process(ConsumerRecords<String, byte[]> batch) {
-        Map<Object, List<ConsumerRecord<String, byte[]>>> byKey = new LinkedHashMap<>();
-        for (ConsumerRecord<String, byte[]> r : batch) {
-            Object key = r.key() != null ? r.topic() + "\u0000" + r.key() : new TopicPartition(r.topic(), r.partition());
-            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+    private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (offsets.isEmpty() || crashed) {
+            return; // a simulated crash never commits
         }
-        List<CompletableFuture<Void>> work = new ArrayList<>();
-        byKey.forEach((key, records) -> work.add(lanes.submit(key, () -> records.forEach(r -> runs.handleTrigger(toTrigger(r),
-                r.serializedValueSize(), r.timestamp())))));
-        try {
-            CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).join();
-        } catch (RuntimeException e) {
-            if (crashed) {
-                return;
-            }
-            Log.warnf("a run could not be handed off (%s); the batch is polled again", e.getMessage());
-            rewind(batch);
-            return;
+        offsets.keySet().retainAll(consumer.assignment());
+        if (!offsets.isEmpty()) {
+            consumer.commitSync(offsets);
         }
-        if (crashed) {
-            return; // simulated crash: the batch's offsets are never committed
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : batch.partitions()) {
-            List<ConsumerRecord<String, byte[]>> rs = batch.records(tp);
-            offsets.put(tp, new OffsetAndMetadata(rs.getLast().offset() + 1));
-        }
-        consumer.commitSync(offsets);
+    }
+
+    public String name() {
+        return thread.getName();
+    }
+
+    /** False once the loop stopped by itself (not closed): the replica no longer consumes its triggers. */
+    public boolean alive() {
+        return !died && (thread.isAlive() || !running);
     }
 
     /**
@@ -141,6 +144,14 @@ public final class TriggerLoop implements AutoCloseable {
     private final class StartPositions implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // commit what is done; runs still in flight may run again on the partition's next owner (at least once)
+            commit(progress.advance());
+            progress.forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            progress.forget(partitions);
         }
 
         @Override
@@ -167,12 +178,6 @@ public final class TriggerLoop implements AutoCloseable {
                 return;
             }
             consumer.offsetsForTimes(times).forEach((tp, at) -> consumer.seek(tp, at == null ? ends.get(tp) : at.offset()));
-        }
-    }
-
-    private void rewind(ConsumerRecords<String, byte[]> batch) {
-        for (TopicPartition tp : batch.partitions()) {
-            consumer.seek(tp, batch.records(tp).getFirst().offset());
         }
     }
 

@@ -34,6 +34,7 @@ import io.quarkus.logging.Log;
  * most once a minute per reason, by coordinates only.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // a bad jsw.executor.workspace-topics fails the start, not the first record
 public class TriggerOwnership {
 
     public static final String MISSING_WORKSPACE = "missing-workspace";
