@@ -14,6 +14,7 @@ import io.jsworkflows.emulator.service.HubSpotException;
 import io.jsworkflows.emulator.service.Portal;
 import io.jsworkflows.emulator.service.Portals;
 import io.jsworkflows.emulator.service.RequestCounters;
+import io.jsworkflows.emulator.service.RollingRateWindow;
 import io.jsworkflows.emulator.service.Settings;
 import io.jsworkflows.emulator.service.Tokens;
 import io.netty.channel.ChannelOption;
@@ -191,11 +192,12 @@ public class EdgeFilter {
             rc.next();
             return;
         }
-        Portal.Budget b = portal.take(rl.max(), interval, now);
+        RollingRateWindow.Budget b = portal.take(rl.max(), interval, now);
         r.putHeader("X-HubSpot-RateLimit-Remaining", Integer.toString(b.remaining()));
         if (!b.allowed()) {
             if (settings.retryAfter()) {
-                r.putHeader("Retry-After", Long.toString(Math.max(1, interval / 1000)));
+                // whole seconds until the oldest request in the rolling window leaves it
+                r.putHeader("Retry-After", Long.toString(Math.max(1, (b.retryAfterMillis() + 999) / 1000)));
             }
             write(rc, 429, HubSpotErrors.rateLimitBody(portal.id()), Map.of());
             return;

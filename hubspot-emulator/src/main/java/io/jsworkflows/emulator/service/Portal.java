@@ -5,8 +5,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** One HubSpot account (hub id): its records, unique-email index, associations and rate budget. */
 public final class Portal {
@@ -20,16 +18,9 @@ public final class Portal {
     final ConcurrentHashMap<String, Long> emailIndex = new ConcurrentHashMap<>();
     /** "type:id" → associations from that record. */
     final ConcurrentHashMap<String, Set<Association>> associations = new ConcurrentHashMap<>();
-    private final AtomicReference<Window> window = new AtomicReference<>(new Window(0, new AtomicInteger()));
+    private final RollingRateWindow budget = new RollingRateWindow();
 
     public record Association(ObjectType toType, long toId, int typeId) {
-    }
-
-    private record Window(long start, AtomicInteger used) {
-    }
-
-    /** The outcome of taking one request from the budget. */
-    public record Budget(boolean allowed, int remaining) {
     }
 
     public Portal(long id, String domain, String user, long userId) {
@@ -66,32 +57,15 @@ public final class Portal {
         objects.values().forEach(Map::clear);
         emailIndex.clear();
         associations.clear();
-        window.set(new Window(0, new AtomicInteger()));
+        budget.reset();
     }
 
-    /**
-     * Takes one request from a fixed window that opens at the first request after the previous one closed: close to
-     * HubSpot's rolling window for the cases tests care about, and lock-free.
-     */
-    public Budget take(int max, long intervalMillis, long now) {
-        while (true) {
-            Window w = window.get();
-            if (now - w.start() >= intervalMillis) {
-                Window fresh = new Window(now, new AtomicInteger());
-                if (!window.compareAndSet(w, fresh)) {
-                    continue;
-                }
-                w = fresh;
-            }
-            int used = w.used().incrementAndGet();
-            if (used > max) {
-                return new Budget(false, 0);
-            }
-            return new Budget(true, max - used);
-        }
+    /** Takes one request from the portal's rolling window (see {@link RollingRateWindow}). */
+    public RollingRateWindow.Budget take(int max, long intervalMillis, long now) {
+        return budget.take(max, intervalMillis, now);
     }
 
     public void resetBudget() {
-        window.set(new Window(0, new AtomicInteger()));
+        budget.reset();
     }
 }
