@@ -205,7 +205,7 @@ public final class GrantsOwner implements ConsumerRebalanceListener, AutoCloseab
             ends.values().removeIf(end -> end <= 0);
             long deadline = System.nanoTime() + rebuildTimeout.toNanos();
             while (!ends.isEmpty()) {
-                if (System.nanoTime() > deadline) {
+                if (System.nanoTime() - deadline >= 0) {
                     throw new IllegalStateException("could not read " + topic + " partitions " + ends.keySet()
                             + " to their end within " + rebuildTimeout + " (jsw.refresher.rebuild-timeout)");
                 }
