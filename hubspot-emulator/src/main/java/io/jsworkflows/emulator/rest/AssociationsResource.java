@@ -13,7 +13,9 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.RestPath;
 
-import io.jsworkflows.emulator.service.CrmService;
+import io.jsworkflows.emulator.service.AssociationTypes;
+import io.jsworkflows.emulator.service.CrmAssociations;
+import io.jsworkflows.emulator.service.CrmObjectStore;
 import io.jsworkflows.emulator.service.CrmTime;
 import io.jsworkflows.emulator.service.HubSpotErrors;
 import io.jsworkflows.emulator.service.ObjectType;
@@ -27,10 +29,12 @@ import io.vertx.ext.web.RoutingContext;
 @Produces(EdgeFilter.JSON)
 public class AssociationsResource {
 
-    private final CrmService crm;
+    private final CrmAssociations associations;
+    private final CrmObjectStore store;
 
-    public AssociationsResource(CrmService crm) {
-        this.crm = crm;
+    public AssociationsResource(CrmAssociations associations, CrmObjectStore store) {
+        this.associations = associations;
+        this.store = store;
     }
 
     @PUT
@@ -41,11 +45,11 @@ public class AssociationsResource {
         ObjectType from = CrmResource.type(fromType);
         ObjectType to = CrmResource.type(toType);
         Portal p = CrmResource.Access.require(rc, from.writeScopes());
-        Integer typeId = CrmService.defaultTypeId(from, to);
+        Integer typeId = AssociationTypes.defaultTypeId(from, to);
         if (typeId == null) {
             throw HubSpotErrors.validation("No default association from " + from.path() + " to " + to.path() + ".");
         }
-        crm.associate(p, from, id(fromId), to, id(toId), typeId);
+        associations.associate(p, from, id(fromId), to, id(toId), typeId);
         return Map.of("status", "COMPLETE",
                 "results", List.of(Map.of("from", Map.of("id", fromId), "to", Map.of("id", toId),
                         "associationSpec", Map.of("associationCategory", "HUBSPOT_DEFINED", "associationTypeId", typeId))),
@@ -59,8 +63,8 @@ public class AssociationsResource {
         ObjectType from = CrmResource.type(fromType);
         ObjectType to = CrmResource.type(toType);
         Portal p = CrmResource.Access.require(rc, from.readScopes());
-        crm.require(p, from, fromId, null, false);
-        return Map.of("results", crm.associations(p, from, id(fromId), to).stream()
+        store.require(p, from, fromId, null, false);
+        return Map.of("results", associations.associations(p, from, id(fromId), to).stream()
                 .map(a -> Map.of("toObjectId", a.toId(), "associationTypes",
                         List.of(Map.of("category", "HUBSPOT_DEFINED", "typeId", a.typeId())))).toList());
     }
@@ -72,7 +76,7 @@ public class AssociationsResource {
         ObjectType from = CrmResource.type(fromType);
         ObjectType to = CrmResource.type(toType);
         Portal p = CrmResource.Access.require(rc, from.writeScopes());
-        crm.dissociate(p, from, id(fromId), to, id(toId));
+        associations.dissociate(p, from, id(fromId), to, id(toId));
         return Response.noContent().build();
     }
 

@@ -39,12 +39,19 @@ import io.jsworkflows.emulator.rest.CrmDtos.SearchResponse;
 import io.jsworkflows.emulator.rest.CrmDtos.SimplePublicObject;
 import io.jsworkflows.emulator.rest.CrmDtos.UpdateInput;
 import io.jsworkflows.emulator.service.CrmObject;
-import io.jsworkflows.emulator.service.CrmService;
+import io.jsworkflows.emulator.service.AssociationTypes;
+import io.jsworkflows.emulator.service.CrmAssociations;
+import io.jsworkflows.emulator.service.CrmObjectStore;
+import io.jsworkflows.emulator.service.CrmSearch;
 import io.jsworkflows.emulator.service.CrmTime;
 import io.jsworkflows.emulator.service.HubSpotErrors;
 import io.jsworkflows.emulator.service.HubSpotException;
 import io.jsworkflows.emulator.service.ObjectType;
 import io.jsworkflows.emulator.service.Portal;
+import io.jsworkflows.emulator.service.PropertyValidator;
+import io.jsworkflows.emulator.service.ResultPage;
+import io.jsworkflows.emulator.service.SearchFilter;
+import io.jsworkflows.emulator.service.SearchSort;
 import io.jsworkflows.emulator.service.Tokens;
 import io.smallrye.common.annotation.NonBlocking;
 import io.vertx.ext.web.RoutingContext;
@@ -55,10 +62,16 @@ import io.vertx.ext.web.RoutingContext;
 @Produces(EdgeFilter.JSON)
 public class CrmResource {
 
-    private final CrmService crm;
+    private final CrmObjectStore store;
+    private final CrmSearch search;
+    private final PropertyValidator validator;
+    private final CrmAssociations crmAssociations;
 
-    public CrmResource(CrmService crm) {
-        this.crm = crm;
+    public CrmResource(CrmObjectStore store, CrmSearch search, PropertyValidator validator, CrmAssociations crmAssociations) {
+        this.store = store;
+        this.search = search;
+        this.validator = validator;
+        this.crmAssociations = crmAssociations;
     }
 
     @POST
@@ -68,7 +81,7 @@ public class CrmResource {
         ObjectType t = type(type);
         Portal p = Access.require(rc, t.writeScopes());
         List<long[]> links = associationsOf(p, t, body == null ? null : body.associations());
-        CrmObject o = crm.create(p, t, body == null ? null : body.properties());
+        CrmObject o = store.create(p, t, body == null ? null : body.properties());
         link(p, t, o, links);
         return full(o, body == null ? null : body.objectWriteTraceId(), null);
     }
@@ -79,7 +92,7 @@ public class CrmResource {
             @Context RoutingContext rc) {
         ObjectType t = type(type);
         Portal p = Access.require(rc, t.readScopes());
-        CrmService.Page page = crm.list(p, t, limit == null ? 10 : limit, after, Boolean.TRUE.equals(archived));
+        ResultPage page = store.list(p, t, limit == null ? 10 : limit, after, Boolean.TRUE.equals(archived));
         List<String> props = csv(properties);
         List<String> assoc = csv(associations);
         List<SimplePublicObject> results = new ArrayList<>(page.results().size());
@@ -102,7 +115,7 @@ public class CrmResource {
             @Context RoutingContext rc) {
         ObjectType t = type(type);
         Portal p = Access.require(rc, t.readScopes());
-        CrmObject o = crm.require(p, t, id, idProperty, Boolean.TRUE.equals(archived));
+        CrmObject o = store.require(p, t, id, idProperty, Boolean.TRUE.equals(archived));
         return view(p, t, o, csv(properties), csv(associations));
     }
 
@@ -113,7 +126,7 @@ public class CrmResource {
             UpdateInput body, @Context RoutingContext rc) {
         ObjectType t = type(type);
         Portal p = Access.require(rc, t.writeScopes());
-        return full(crm.update(p, t, id, idProperty, body == null ? null : body.properties()), null, null);
+        return full(store.update(p, t, id, idProperty, body == null ? null : body.properties()), null, null);
     }
 
     @DELETE
@@ -121,7 +134,7 @@ public class CrmResource {
     public Response archive(@RestPath String type, @RestPath String id, @RestQuery String idProperty, @Context RoutingContext rc) {
         ObjectType t = type(type);
         Portal p = Access.require(rc, t.writeScopes());
-        crm.archive(p, t, id, idProperty);
+        store.archive(p, t, id, idProperty);
         return Response.noContent().build();
     }
 
@@ -132,20 +145,20 @@ public class CrmResource {
         ObjectType t = type(type);
         Portal p = Access.require(rc, t.readScopes());
         SearchInput in = body == null ? new SearchInput(null, null, null, null, null, null) : body;
-        List<List<CrmService.Filter>> groups = new ArrayList<>();
+        List<List<SearchFilter>> groups = new ArrayList<>();
         if (in.filterGroups() != null) {
             for (var g : in.filterGroups()) {
-                List<CrmService.Filter> fs = new ArrayList<>();
+                List<SearchFilter> fs = new ArrayList<>();
                 if (g != null && g.filters() != null) {
                     for (var f : g.filters()) {
-                        fs.add(new CrmService.Filter(f.propertyName(), f.operator() == null ? null : f.operator().toUpperCase(Locale.ROOT),
+                        fs.add(new SearchFilter(f.propertyName(), f.operator() == null ? null : f.operator().toUpperCase(Locale.ROOT),
                                 f.value(), f.highValue(), f.values()));
                     }
                 }
                 groups.add(fs);
             }
         }
-        CrmService.Page page = crm.search(p, t, groups, in.query(), sorts(in.sorts()), in.limit() == null ? 10 : in.limit(),
+        ResultPage page = search.search(p, t, groups, in.query(), sorts(in.sorts()), in.limit() == null ? 10 : in.limit(),
                 in.after());
         List<SimplePublicObject> results = new ArrayList<>(page.results().size());
         for (CrmObject o : page.results()) {
@@ -154,17 +167,17 @@ public class CrmResource {
         return new SearchResponse(page.total(), results, page.after() == null ? null : new Paging(new Next(page.after(), null)));
     }
 
-    private static List<CrmService.Sort> sorts(List<Object> raw) {
+    private static List<SearchSort> sorts(List<Object> raw) {
         if (raw == null) {
             return List.of();
         }
-        List<CrmService.Sort> out = new ArrayList<>();
+        List<SearchSort> out = new ArrayList<>();
         for (Object s : raw) {
             if (s instanceof String str) {
                 boolean desc = str.startsWith("-");
-                out.add(new CrmService.Sort(desc ? str.substring(1) : str, desc));
+                out.add(new SearchSort(desc ? str.substring(1) : str, desc));
             } else if (s instanceof Map<?, ?> m && m.get("propertyName") != null) {
-                out.add(new CrmService.Sort(m.get("propertyName").toString(),
+                out.add(new SearchSort(m.get("propertyName").toString(),
                         "DESCENDING".equalsIgnoreCase(String.valueOf(m.get("direction")))));
             }
         }
@@ -178,8 +191,8 @@ public class CrmResource {
         ObjectType t = type(type);
         String started = CrmTime.format(System.currentTimeMillis());
         List<BatchItem> inputs = body == null || body.inputs() == null ? List.of() : body.inputs();
-        if (inputs.size() > CrmService.MAX_BATCH) {
-            throw HubSpotErrors.validation("Batch input is limited to " + CrmService.MAX_BATCH + " inputs, " + inputs.size()
+        if (inputs.size() > CrmObjectStore.MAX_BATCH) {
+            throw HubSpotErrors.validation("Batch input is limited to " + CrmObjectStore.MAX_BATCH + " inputs, " + inputs.size()
                     + " given.");
         }
         return switch (operation) {
@@ -190,7 +203,7 @@ public class CrmResource {
             case "archive" -> {
                 Portal p = Access.require(rc, t.writeScopes());
                 for (BatchItem i : inputs) {
-                    crm.archive(p, t, i.id(), null);
+                    store.archive(p, t, i.id(), null);
                 }
                 yield Response.noContent().build();
             }
@@ -206,12 +219,12 @@ public class CrmResource {
             // all or nothing: check every input (including email duplicates inside the batch) before creating any
             Set<String> emails = new HashSet<>();
             for (BatchItem i : inputs) {
-                crm.check(p, t, i.properties());
+                validator.check(p, t, i.properties());
                 associationsOf(p, t, i.associations());
                 Object email = i.properties() == null ? null : i.properties().get("email");
                 if (t == ObjectType.CONTACTS && email != null) {
                     String e = email.toString().toLowerCase(Locale.ROOT);
-                    CrmObject existing = crm.find(p, t, e, "email");
+                    CrmObject existing = store.find(p, t, e, "email");
                     if (existing != null && !existing.archived()) {
                         throw HubSpotErrors.conflict(existing.idString(), "Contact");
                     }
@@ -226,7 +239,7 @@ public class CrmResource {
         for (BatchItem i : inputs) {
             try {
                 List<long[]> links = associationsOf(p, t, i.associations());
-                CrmObject o = crm.create(p, t, i.properties());
+                CrmObject o = store.create(p, t, i.properties());
                 link(p, t, o, links);
                 results.add(full(o, i.objectWriteTraceId(), null));
             } catch (HubSpotException e) {
@@ -243,7 +256,7 @@ public class CrmResource {
         List<SimplePublicObject> results = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (BatchItem i : inputs) {
-            CrmObject o = crm.find(p, t, i.id(), body.idProperty());
+            CrmObject o = store.find(p, t, i.id(), body.idProperty());
             if (o == null || o.archived()) {
                 missing.add(i.id());
             } else {
@@ -269,10 +282,10 @@ public class CrmResource {
         for (BatchItem i : inputs) {
             try {
                 if (upsert) {
-                    CrmService.Upserted u = crm.upsert(p, t, i.id(), i.idProperty(), i.properties());
+                    CrmObjectStore.Upserted u = store.upsert(p, t, i.id(), i.idProperty(), i.properties());
                     results.add(full(u.object(), i.objectWriteTraceId(), u.created()));
                 } else {
-                    results.add(full(crm.update(p, t, i.id(), i.idProperty(), i.properties()), i.objectWriteTraceId(), null));
+                    results.add(full(store.update(p, t, i.id(), i.idProperty(), i.properties()), i.objectWriteTraceId(), null));
                 }
             } catch (HubSpotException e) {
                 errors.add(errorItem(e, i.objectWriteTraceId()));
@@ -320,7 +333,7 @@ public class CrmResource {
                 throw HubSpotErrors.validation("Each association needs to.id and at least one type.");
             }
             for (var spec : a.types()) {
-                ObjectType to = spec.associationTypeId() == null ? null : CrmService.targetOf(from, spec.associationTypeId());
+                ObjectType to = spec.associationTypeId() == null ? null : AssociationTypes.targetOf(from, spec.associationTypeId());
                 if (to == null) {
                     throw HubSpotErrors.validation("Association type id " + spec.associationTypeId() + " is not valid from "
                             + from.path() + ".");
@@ -344,7 +357,7 @@ public class CrmResource {
 
     private void link(Portal p, ObjectType from, CrmObject o, List<long[]> links) {
         for (long[] l : links) {
-            crm.associate(p, from, o.id(), ObjectType.values()[(int) l[0]], l[1], (int) l[2]);
+            crmAssociations.associate(p, from, o.id(), ObjectType.values()[(int) l[0]], l[1], (int) l[2]);
         }
     }
 
@@ -363,7 +376,7 @@ public class CrmResource {
                 if (to == null) {
                     continue;
                 }
-                List<AssociationRef> refs = crm.associations(p, t, o.id(), to).stream()
+                List<AssociationRef> refs = crmAssociations.associations(p, t, o.id(), to).stream()
                         .map(x -> new AssociationRef(Long.toString(x.toId()), t.singular() + "_to_" + to.singular())).toList();
                 if (!refs.isEmpty()) {
                     associations.put(to.path(), new AssociationList(refs));
@@ -373,7 +386,7 @@ public class CrmResource {
                 associations = null;
             }
         }
-        return new SimplePublicObject(o.idString(), CrmService.project(t, o, props), CrmTime.format(o.createdAt()),
+        return new SimplePublicObject(o.idString(), o.visibleProperties(t, props), CrmTime.format(o.createdAt()),
                 CrmTime.format(o.updatedAt()), o.archived(), o.archived() ? CrmTime.format(o.archivedAt()) : null, associations,
                 null, null);
     }

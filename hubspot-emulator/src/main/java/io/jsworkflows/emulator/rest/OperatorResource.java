@@ -22,7 +22,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import io.jsworkflows.emulator.service.CrmObject;
-import io.jsworkflows.emulator.service.CrmService;
+import io.jsworkflows.emulator.service.CrmAssociations;
 import io.jsworkflows.emulator.service.Faults;
 import io.jsworkflows.emulator.service.OAuthService;
 import io.jsworkflows.emulator.service.ObjectType;
@@ -48,17 +48,17 @@ public class OperatorResource {
     private final OAuthService oauth;
     private final RequestCounters counters;
     private final Faults faults;
-    private final CrmService crm;
+    private final CrmAssociations associations;
 
     public OperatorResource(Settings settings, Portals portals, Tokens tokens, OAuthService oauth, RequestCounters counters,
-            Faults faults, CrmService crm) {
+            Faults faults, CrmAssociations associations) {
         this.settings = settings;
         this.portals = portals;
         this.tokens = tokens;
         this.oauth = oauth;
         this.counters = counters;
         this.faults = faults;
-        this.crm = crm;
+        this.associations = associations;
     }
 
     // ---------------------------------------------------------------- state
@@ -199,7 +199,7 @@ public class OperatorResource {
         ObjectType to = objectType(toType);
         List<Object> out = new ArrayList<>();
         for (Portals.Located hit : portals.findAnywhere(t, id)) {
-            crm.associations(hit.portal(), t, id, to)
+            associations.associations(hit.portal(), t, id, to)
                     .forEach(a -> out.add(Map.of("toObjectId", Long.toString(a.toId()), "associationTypeId", a.typeId())));
         }
         return Map.of("results", out);
