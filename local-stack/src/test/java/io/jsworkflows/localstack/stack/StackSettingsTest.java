@@ -75,7 +75,7 @@ class StackSettingsTest {
     @Test
     void aTakenPortIsNoticed() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
-            assertThat(StackRunner.isFree(taken.getLocalPort())).isFalse();
+            assertThat(PortCheck.isFree(taken.getLocalPort())).isFalse();
         }
     }
 }

@@ -1,0 +1,47 @@
+package io.jsworkflows.localstack.stack;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts one service of the stack: its JVM options and environment, its log file, its place in the supervisor's
+ * record, and the wait for its readiness check, so the next service starts only once this one is ready.
+ */
+final class ServiceLauncher {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+    private final StackSettings s;
+    private final StackConsole console;
+    private final StackSupervisor supervisor;
+    private final ServiceJars jars;
+    private final ServiceEnvironment environment;
+
+    ServiceLauncher(StackSettings settings, StackConsole console, StackSupervisor supervisor, ServiceJars jars,
+            ServiceEnvironment environment) {
+        this.s = settings;
+        this.console = console;
+        this.supervisor = supervisor;
+        this.jars = jars;
+        this.environment = environment;
+    }
+
+    void start(StackRunner.ServiceSpec spec, Map<String, String> keys) throws IOException, InterruptedException {
+        long t = System.nanoTime();
+        String name = spec.module();
+        console.step(name, "starting on http://localhost:" + spec.port() + " (log " + StackConsole.rel(s.logs().resolve(name + ".log")) + ")");
+        List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+                "-Xmx" + (name.equals("workflow-executor") ? "768m" : "384m")));
+        ManagedService svc = new ManagedService(name, spec.port(), jars.jarOf(name), s.logs().resolve(name + ".log"), jvm,
+                environment.of(name, keys));
+        svc.start();
+        supervisor.started(name, () -> svc.process().toHandle(), () -> svc.stop(STOP_GRACE));
+        supervisor.recordPid(name, svc.pid());
+        svc.awaitReady(READY_TIMEOUT);
+        console.done(name, t, "ready");
+    }
+}
