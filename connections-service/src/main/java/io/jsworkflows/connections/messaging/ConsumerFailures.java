@@ -1,0 +1,26 @@
+package io.jsworkflows.connections.messaging;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Which state consumer is stuck on a failing record, and since when. */
+@ApplicationScoped
+public class ConsumerFailures {
+
+    private final Map<String, Instant> failingSince = new ConcurrentHashMap<>();
+
+    void succeeded(String channel) {
+        failingSince.remove(channel);
+    }
+
+    void failed(String channel) {
+        failingSince.putIfAbsent(channel, Instant.now());
+    }
+
+    Map<String, Instant> failing() {
+        return Map.copyOf(failingSince);
+    }
+}
