@@ -7,28 +7,35 @@ import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 
 import io.jsworkflows.connections.persistence.Workspace;
+import io.jsworkflows.connections.service.SessionService;
 import io.jsworkflows.connections.service.WorkspaceService;
 
-/** Resolves the caller's workspace from a bearer API key (API) or the web page's session cookie. */
+/** Resolves the caller's workspace from a bearer API key (API) or the web page's session cookie (a server-side session). */
 @ApplicationScoped
 public class Auth {
 
     public static final String SESSION_COOKIE = "jsw_session";
 
     private final WorkspaceService workspaces;
+    private final SessionService sessions;
 
-    public Auth(WorkspaceService workspaces) {
+    public Auth(WorkspaceService workspaces, SessionService sessions) {
         this.workspaces = workspaces;
+        this.sessions = sessions;
     }
 
     public Workspace workspace(HttpHeaders headers) {
         return workspaces.authenticate(headers.getHeaderString(HttpHeaders.AUTHORIZATION));
     }
 
-    /** The workspace of the session cookie, if it holds a valid key. */
+    /** The workspace of the session cookie, if it names a live session. */
     public Optional<Workspace> fromCookie(HttpHeaders headers) {
+        return sessions.workspaceOf(sessionToken(headers));
+    }
+
+    public static String sessionToken(HttpHeaders headers) {
         Cookie c = headers.getCookies().get(SESSION_COOKIE);
-        return c == null ? Optional.empty() : workspaces.workspaceOfKey(c.getValue());
+        return c == null ? null : c.getValue();
     }
 
     /** Whoever is calling, by bearer key or cookie; empty when anonymous or the credentials are invalid. */

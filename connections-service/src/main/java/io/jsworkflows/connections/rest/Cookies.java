@@ -13,8 +13,12 @@ public class Cookies {
     private final boolean secure;
 
     public Cookies(JswConfig config) {
-        this.secure = config.web().secureCookie()
-                || config.publicUrl().map(u -> u.strip().regionMatches(true, 0, "https://", 0, 8)).orElse(false);
+        this.secure = secure(config.web().secureCookie(), config.publicUrl());
+    }
+
+    /** Secure when asked for, or whenever the public URL is https (a browser would otherwise send them in clear). */
+    static boolean secure(boolean configured, java.util.Optional<String> publicUrl) {
+        return configured || publicUrl.map(u -> u.strip().regionMatches(true, 0, "https://", 0, 8)).orElse(false);
     }
 
     public boolean secure() {

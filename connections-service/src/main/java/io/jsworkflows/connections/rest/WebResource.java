@@ -25,15 +25,15 @@ import io.jsworkflows.connections.persistence.Workspace;
 import io.jsworkflows.connections.service.ApiProblem;
 import io.jsworkflows.connections.service.ConnectionService;
 import io.jsworkflows.connections.service.ConnectionView;
-import io.jsworkflows.connections.service.WorkspaceService;
+import io.jsworkflows.connections.service.SessionService;
 import io.jsworkflows.contracts.HandleRule;
 import io.jsworkflows.contracts.hubspot.ScopeCatalog;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
 /**
- * The server-rendered web page: log in with a workspace API key (kept in an HttpOnly, SameSite=Lax cookie, which
- * also keeps other sites from posting these forms with it), list connections, add one, reconnect, delete.
+ * The server-rendered web page: sign in with a workspace API key (which opens a server-side session; its token is kept
+ * in an HttpOnly, SameSite=Lax cookie), list connections, add one, reconnect, delete. Every form carries a CSRF token.
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
@@ -54,15 +54,15 @@ public class WebResource {
     }
 
     private final Auth auth;
-    private final WorkspaceService workspaces;
     private final ConnectionService connections;
     private final Cookies cookies;
+    private final SessionService sessions;
 
-    public WebResource(Auth auth, WorkspaceService workspaces, ConnectionService connections, Cookies cookies) {
+    public WebResource(Auth auth, ConnectionService connections, Cookies cookies, SessionService sessions) {
         this.auth = auth;
-        this.workspaces = workspaces;
         this.connections = connections;
         this.cookies = cookies;
+        this.sessions = sessions;
     }
 
     @GET
@@ -85,12 +85,15 @@ public class WebResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response login(@FormParam("apiKey") String apiKey, @FormParam("next") String next) {
         String back = safeNext(next);
-        if (workspaces.workspaceOfKey(apiKey).isEmpty()) {
+        Optional<SessionService.Opened> opened = sessions.open(apiKey);
+        if (opened.isEmpty()) {
             return Response.status(401).entity(Templates.login(
                     "That API key is unknown or revoked. Paste the workspace API key you were given when the workspace was created.",
                     back)).build();
         }
-        return Response.seeOther(URI.create(back == null ? "/ui" : back)).cookie(session(apiKey.strip(), 8 * 3600)).build();
+        // the cookie holds the session's token, never the key
+        return Response.seeOther(URI.create(back == null ? "/ui" : back))
+                .cookie(session(opened.get().token(), (int) SessionService.LIFETIME.toSeconds())).build();
     }
 
     /** Only the connect page may be a sign-in's next stop: no open redirect. */
@@ -100,7 +103,8 @@ public class WebResource {
 
     @POST
     @Path("/ui/logout")
-    public Response logout() {
+    public Response logout(@Context HttpHeaders headers) {
+        sessions.close(Auth.sessionToken(headers));
         return Response.seeOther(URI.create("/ui")).cookie(session("", 0)).build();
     }
 

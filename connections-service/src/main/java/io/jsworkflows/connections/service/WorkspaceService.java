@@ -1,11 +1,14 @@
 package io.jsworkflows.connections.service;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
 
 import io.jsworkflows.connections.config.JswConfig;
 import io.jsworkflows.connections.persistence.ApiKey;
@@ -15,14 +18,72 @@ import io.jsworkflows.connections.persistence.Workspace;
 @ApplicationScoped
 public class WorkspaceService {
 
+    private static final Logger LOG = Logger.getLogger(WorkspaceService.class);
+
     /** A created workspace with the API key shown this once. */
     public record Created(Workspace workspace, String apiKey) {
     }
 
-    private final JswConfig config;
+    /** A key as listed: never the key itself, only its first characters. */
+    public record KeyView(String id, String prefix, Instant createdAt, Instant revokedAt) {
+        static KeyView of(ApiKey k) {
+            return new KeyView(k.id, k.keyPrefix, k.createdAt, k.revokedAt);
+        }
+    }
 
-    public WorkspaceService(JswConfig config) {
+    /** A new key with the key itself, shown this once. */
+    public record NewKey(String id, String prefix, String apiKey, Instant createdAt) {
+    }
+
+    private final JswConfig config;
+    private final SessionService sessions;
+
+    public WorkspaceService(JswConfig config, SessionService sessions) {
         this.config = config;
+        this.sessions = sessions;
+    }
+
+    @Transactional
+    public List<KeyView> keys(String workspaceId) {
+        return ApiKey.<ApiKey>list("workspaceId = ?1 order by createdAt, id", workspaceId).stream().map(KeyView::of).toList();
+    }
+
+    /** Another key for the workspace, e.g. to rotate: add the new one, move clients to it, revoke the old one. */
+    @Transactional
+    public NewKey addKey(String workspaceId) {
+        String key = Secrets.newApiKey();
+        ApiKey k = newKey(workspaceId, key);
+        LOG.infof("API key %s added to workspace %s", k.keyPrefix, workspaceId);
+        return new NewKey(k.id, k.keyPrefix, key, k.createdAt);
+    }
+
+    /** Revokes one of the workspace's keys and ends the web sessions opened with it; the last active key stays. */
+    @Transactional
+    public void revokeKey(String workspaceId, String keyId) {
+        ApiKey k = ApiKey.<ApiKey>find("workspaceId = ?1 and id = ?2", workspaceId, keyId == null ? "" : keyId).firstResultOptional()
+                .orElseThrow(() -> ApiProblem.notFound("key-not-found", "API key not found", "This workspace has no API key with id '"
+                        + ApiProblem.printable(keyId) + "'. List them with GET /api/v1/workspace/keys."));
+        if (k.revokedAt != null) {
+            return;
+        }
+        if (ApiKey.count("workspaceId = ?1 and revokedAt is null", workspaceId) <= 1) {
+            throw new ApiProblem(409, "last-key", "Last active key", "This is the workspace's only active API key: revoking it "
+                    + "would lock the workspace out. Add a new key first (POST /api/v1/workspace/keys), then revoke this one.");
+        }
+        k.revokedAt = Instant.now();
+        sessions.endSessionsOf(k.id);
+        LOG.infof("API key %s of workspace %s revoked", k.keyPrefix, workspaceId);
+    }
+
+    private static ApiKey newKey(String workspaceId, String key) {
+        ApiKey k = new ApiKey();
+        k.id = UUID.randomUUID().toString();
+        k.workspaceId = workspaceId;
+        k.keyHash = Secrets.sha256(key);
+        k.keyPrefix = key.substring(0, 8);
+        k.createdAt = Instant.now();
+        k.persist();
+        return k;
     }
 
     @Transactional
@@ -37,13 +98,7 @@ public class WorkspaceService {
         }
         Workspace ws = Workspace.create("ws_" + UUID.randomUUID().toString().replace("-", ""), trimmed);
         String key = Secrets.newApiKey();
-        ApiKey k = new ApiKey();
-        k.id = UUID.randomUUID().toString();
-        k.workspaceId = ws.id;
-        k.keyHash = Secrets.sha256(key);
-        k.keyPrefix = key.substring(0, 8);
-        k.createdAt = Instant.now();
-        k.persist();
+        newKey(ws.id, key);
         return new Created(ws, key);
     }
 
