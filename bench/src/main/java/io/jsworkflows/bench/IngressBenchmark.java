@@ -356,7 +356,7 @@ public final class IngressBenchmark {
                 env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
                 Path jar = root.resolve("webhook-gateway/target/quarkus-app/quarkus-run.jar");
                 String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-                ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseParallelGC", "-Xmx512m",
+                ProcessBuilder pb = new ProcessBuilder(java, System.getProperty("ingress.gc", "-XX:+UseZGC"), "-Xmx512m",
                         "-Xlog:gc:file=" + work.resolve("gateway-gc.log"), "-jar", jar.toString())
                         .redirectErrorStream(true).redirectOutput(work.resolve("gateway.log").toFile());
                 pb.environment().putAll(env);
