@@ -53,8 +53,9 @@ import io.jsworkflows.kafkabroker.KafkaProcessBroker;
  * requests in flight: the most the gateway accepts per second), and an open loop at {@code rate}/s whose latency counts
  * from each request's scheduled time (so a stall is not hidden by the requests it held back).
  *
- * <p>{@link Launcher} is the small launcher bench/run.sh uses: its own broker, the packaged gateway, one sealed source,
- * then the driver, then a check that the topic holds exactly the accepted deliveries.
+ * <p>{@link Launcher} is the small launcher bench/run.sh uses: its own broker, the packaged gateway (with ZGC, as its
+ * image runs it; {@code -Dingress.gc=-XX:+UseG1GC} compares), one sealed source, then the driver, then a check that the
+ * topic holds exactly the accepted deliveries.
  */
 public final class IngressBenchmark {
 
