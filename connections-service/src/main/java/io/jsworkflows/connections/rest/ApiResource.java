@@ -161,7 +161,11 @@ public class ApiResource {
     @DELETE
     @Path("/connections/{handle}")
     public Response delete(@PathParam("handle") String handle, @Context HttpHeaders headers) {
-        connections.delete(auth.workspace(headers).id, handle);
+        ConnectionService.Deleted d = connections.delete(auth.workspace(headers).id, handle);
+        if (d.revocationUnconfirmed()) {
+            // deleted here, but HubSpot did not confirm the revocation: the caller must know the grant may still be valid
+            return Response.ok(Map.of("deleted", true, "revokedAtHubspot", false, "detail", d.detail())).build();
+        }
         return Response.noContent().build();
     }
 

@@ -162,8 +162,11 @@ public class WebResource {
         }
         String notice;
         try {
-            connections.delete(w.get().id, handle);
-            notice = "Connection '" + handle + "' was deleted and its refresh token revoked at HubSpot.";
+            ConnectionService.Deleted d = connections.delete(w.get().id, handle);
+            notice = !d.hadGrant() ? "Connection '" + handle + "' was deleted (it was never authorized: nothing to revoke)."
+                    : d.revokedAtHubspot() ? "Connection '" + handle + "' was deleted and its refresh token revoked at HubSpot."
+                    : "Connection '" + handle + "' was deleted, but the revocation at HubSpot was not confirmed: " + d.detail()
+                            + " Uninstall the app from the HubSpot portal to be sure.";
         } catch (ApiProblem p) {
             notice = p.detail();
         }

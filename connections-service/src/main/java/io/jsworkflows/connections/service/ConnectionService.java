@@ -124,7 +124,14 @@ public class ConnectionService {
      * Revokes the refresh token at HubSpot, then deletes the connection with an audit row, tombstones and a deleted
      * event in one transaction. The revocation runs outside any transaction (no lock held during an HTTP call).
      */
-    public void delete(String workspaceId, String handle) {
+    /** What a delete did at HubSpot: nothing to revoke (never authorized), revoked, or not confirmed (with why). */
+    public record Deleted(boolean hadGrant, boolean revokedAtHubspot, String detail) {
+        public boolean revocationUnconfirmed() {
+            return hadGrant && !revokedAtHubspot;
+        }
+    }
+
+    public Deleted delete(String workspaceId, String handle) {
         record Snapshot(String id, String refreshToken) {
         }
         Snapshot s = QuarkusTransaction.requiringNew().call(() -> {
@@ -157,6 +164,7 @@ public class ConnectionService {
             c.delete();
         });
         LOG.infof("connection %s deleted from workspace %s (revoked at HubSpot: %s)", s.id(), workspaceId, revocation.confirmed());
+        return new Deleted(s.refreshToken() != null, revocation.confirmed(), revocation.detail());
     }
 
     Connection find(String workspaceId, String handle) {

@@ -93,7 +93,24 @@ public class OAuthCallbackService {
                     ? new ApiProblem(400, "code-rejected", "HubSpot refused the authorization code", f.getMessage())
                     : new ApiProblem(502, "token-exchange-failed", "HubSpot token exchange failed", f.getMessage());
         }
-        return QuarkusTransaction.requiringNew().call(() -> activate(attempt, tokens, info));
+        Activated done;
+        try {
+            done = QuarkusTransaction.requiringNew().call(() -> activate(attempt, tokens, info));
+        } catch (ApiProblem p) {
+            // refused (another portal, or the connection is gone): give the fresh grant back, outside any transaction
+            hubspot.revoke(tokens.refreshToken());
+            throw p;
+        }
+        if (done.replacedRefreshToken() != null) {
+            // the superseded grant would otherwise stay valid at HubSpot until the app is uninstalled
+            HubSpotOAuth.RevocationOutcome r = hubspot.revoke(done.replacedRefreshToken());
+            LOG.infof("connection %s: previous refresh token revoked at HubSpot: %s", done.view().id(), r.confirmed());
+        }
+        return done.view();
+    }
+
+    /** The activated connection, and the refresh token its new grant replaced (to revoke), if any. */
+    private record Activated(ConnectionView view, String replacedRefreshToken) {
     }
 
     private Attempt consume(String state, String error, String errorDescription, Optional<String> callerWorkspaceId,
@@ -134,13 +151,21 @@ public class OAuthCallbackService {
                         s.nonceHash.getBytes(StandardCharsets.UTF_8))).isPresent();
     }
 
-    private ConnectionView activate(Attempt a, HubSpotOAuth.GrantTokens tokens, HubSpotOAuthApi.AccessTokenInfo info) {
+    private Activated activate(Attempt a, HubSpotOAuth.GrantTokens tokens, HubSpotOAuthApi.AccessTokenInfo info) {
         Connection c = Connection.findById(a.connectionId(), LockModeType.PESSIMISTIC_WRITE);
         if (c == null) {
-            // deleted while the user was at HubSpot: give the fresh grant back
-            hubspot.revoke(tokens.refreshToken());
+            // deleted while the user was at HubSpot; the caller gives the fresh grant back
             throw ApiProblem.connectionNotFound(a.handle());
         }
+        if (c.hubId != null && info.hubId() != null && !c.hubId.equals(info.hubId())) {
+            // a connection stays on its portal: workflows using the handle must not silently start writing to another account
+            LOG.infof("connection %s: reconnect to portal %d refused, the connection is on portal %d", c.id, info.hubId(), c.hubId);
+            throw new ApiProblem(409, "portal-mismatch", "Another HubSpot account",
+                    "Connection '" + c.handle + "' belongs to HubSpot portal " + c.hubId + " (" + c.hubDomain + "), but portal "
+                            + info.hubId() + " was chosen at HubSpot. Nothing was changed and that authorization was revoked. "
+                            + "Reconnect choosing portal " + c.hubId + ", or add a new connection for portal " + info.hubId() + ".");
+        }
+        String replaced = c.sealedRefreshToken == null ? null : ciphers.grant().open(c.sealedRefreshToken, c.id);
         Instant now = Instant.now();
         Instant expiresAt = tokens.expiresAt() != null ? tokens.expiresAt()
                 : now.plusSeconds(info.expiresIn() == null ? 1800 : info.expiresIn());
@@ -167,7 +192,7 @@ public class OAuthCallbackService {
         outbox.grantState(c);
         outbox.event(c, ConnectionEvent.Type.AUTHORIZED, c.statusReason);
         LOG.infof("connection %s authorized for hub %d, grant version %d", c.id, c.hubId, c.grantVersion);
-        return ConnectionView.of(c);
+        return new Activated(ConnectionView.of(c), replaced);
     }
 
     /** Records why an authorization attempt failed; the connection keeps its status (PENDING stays PENDING). */

@@ -140,10 +140,10 @@ class OAuthFlowTest {
                 .body("id", equalTo(id)).body("handle", equalTo("re-crm")).body("status", equalTo("ACTIVE"))
                 .extract().path("authorizeUrl");
         Api.Flow flow = Api.begin(ws, url);
-        Api.asInitiator(ws, flow).get(hubspot.grantConsent(flow.hubspotUrl(), HubSpotEmulator.SECOND_PORTAL_ID)).then().statusCode(200)
+        Api.asInitiator(ws, flow).get(hubspot.grantConsent(flow.hubspotUrl())).then().statusCode(200)
                 .body("id", equalTo(id)).body("status", equalTo("ACTIVE"));
         ws.as().get("/api/v1/connections/re-crm").then().statusCode(200)
-                .body("id", equalTo(id)).body("grantVersion", equalTo(2)).body("hubId", equalTo(87654321))
+                .body("id", equalTo(id)).body("grantVersion", equalTo(2)).body("hubId", equalTo(12345678))
                 .body("scopes", equalTo(List.of("oauth", "tickets")));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(TopicReader.forKey(Topics.CONNECTION_GRANTS, id))
                 .extracting(r -> ContractsJson.read(r.value(), GrantState.class).grantVersion()).containsExactly(1L, 2L));
