@@ -3,8 +3,9 @@ package io.jsworkflows.executor.messaging;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,14 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Lanes implements AutoCloseable {
 
     private static final Object NO_KEY = new Object();
-    private final ExecutorService pool;
+    private final ThreadPoolExecutor pool;
     private final int size;
     private final Map<Object, CompletableFuture<Void>> tails = new HashMap<>();
 
     public Lanes(String name, int count) {
         AtomicInteger n = new AtomicInteger();
         this.size = count;
-        this.pool = Executors.newFixedThreadPool(count, r -> {
+        this.pool = new ThreadPoolExecutor(count, count, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, name + "-" + n.getAndIncrement());
             t.setDaemon(true);
             return t;
@@ -47,8 +48,13 @@ public final class Lanes implements AutoCloseable {
         return size;
     }
 
+    /**
+     * Drops the work not yet started and lets the runs in progress finish: interrupting a run would kill the worker
+     * JVM hosting it together with its neighbours' runs.
+     */
     @Override
     public void close() {
-        pool.shutdownNow();
+        pool.getQueue().clear();
+        pool.shutdown();
     }
 }
