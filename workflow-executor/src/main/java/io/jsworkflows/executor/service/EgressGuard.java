@@ -13,7 +13,9 @@ import io.jsworkflows.executor.runtime.RunHost.FetchException;
 
 /**
  * Refuses fetch destinations inside the platform's network: loopback, private (RFC 1918, CGNAT, IPv6 ULA), link-local
- * (including the cloud metadata address 169.254.169.254), unspecified and multicast addresses, unless allow-listed by
+ * (including the cloud metadata address 169.254.169.254), unspecified, multicast, reserved and benchmarking
+ * (198.18.0.0/15) addresses, also when written inside an IPv6 address (IPv4-mapped, IPv4-compatible, NAT64, 6to4;
+ * Teredo is refused outright), unless allow-listed by
  * host, host:port or CIDR. Every address a name resolves to is checked. Redirects are never followed, so a public host
  * cannot bounce a request inside.
  */
@@ -69,16 +71,19 @@ public final class EgressGuard {
     static String internalKind(InetAddress a) {
         if (a instanceof Inet6Address v6) {
             byte[] b = v6.getAddress();
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) {
-                mapped &= b[i] == 0;
+            // an IPv4 address inside an IPv6 one reaches that IPv4 address: IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible
+            // (::a.b.c.d, also :: and ::1), NAT64's well-known prefix (64:ff9b::/96) and 6to4 (2002:a.b.c.d::/48)
+            if (zero(b, 0, 10) && ((b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff || zero(b, 10, 12))) {
+                return internalKind(v4(b, 12));
             }
-            if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
-                try {
-                    return internalKind(InetAddress.getByAddress(new byte[] { b[12], b[13], b[14], b[15] }));
-                } catch (UnknownHostException e) {
-                    return "malformed";
-                }
+            if (b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b) {
+                return zero(b, 4, 12) ? internalKind(v4(b, 12)) : "NAT64 local-use";
+            }
+            if (b[0] == 0x20 && b[1] == 0x02) {
+                return internalKind(v4(b, 2));
+            }
+            if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) {
+                return "Teredo tunnel"; // its client address is obfuscated inside; no workflow needs Teredo
             }
             if ((b[0] & 0xfe) == 0xfc) {
                 return "private (unique local)";
@@ -103,11 +108,29 @@ public final class EgressGuard {
             byte[] b = a.getAddress();
             int b0 = b[0] & 0xff;
             int b1 = b[1] & 0xff;
-            if (b0 == 0 || (b0 == 100 && b1 >= 64 && b1 < 128) || (b0 == 192 && b1 == 0 && (b[2] & 0xff) == 0) || b0 >= 240) {
+            if (b0 == 0 || (b0 == 100 && b1 >= 64 && b1 < 128) || (b0 == 192 && b1 == 0 && (b[2] & 0xff) == 0) || b0 >= 240
+                    || (b0 == 198 && (b1 == 18 || b1 == 19))) {
                 return "reserved or shared";
             }
         }
         return null;
+    }
+
+    private static boolean zero(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static InetAddress v4(byte[] b, int at) {
+        try {
+            return InetAddress.getByAddress(new byte[] { b[at], b[at + 1], b[at + 2], b[at + 3] });
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private boolean allowedByCidr(InetAddress a) {

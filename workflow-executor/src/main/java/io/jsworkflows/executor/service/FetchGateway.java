@@ -93,6 +93,10 @@ public class FetchGateway {
         if (original.getHost() == null) {
             return CompletableFuture.failedFuture(new FetchException("INVALID", "invalid URL: no host"));
         }
+        if (operatorPath(original)) {
+            return CompletableFuture.failedFuture(new FetchException("EGRESS_DENIED",
+                    "requests to the emulator's operator API (/_emulator) are refused"));
+        }
         if (req.body() != null && req.body().length() > config.executor().limits().requestBodyBytes()) {
             return CompletableFuture.failedFuture(new FetchException("LIMIT", "limit reached: the request body is larger than "
                     + config.executor().limits().requestBodyBytes() + " bytes (jsw.executor.limits.request-body-bytes)"));
@@ -220,6 +224,24 @@ public class FetchGateway {
                         return new FetchResponse(r.statusCode(), "", original.toString(), headers, r.body());
                     });
         }
+    }
+
+    /**
+     * Whether the path reaches the HubSpot emulator's operator API ({@code /_emulator/...}), on any host: the emulator
+     * may be the HubSpot base URL (dev, test, the local stack) or allow-listed. Checked on the decoded path, per segment
+     * and before any matrix parameter, so encodings, dot segments and doubled slashes do not get past it.
+     */
+    static boolean operatorPath(URI u) {
+        String path = u.getPath();
+        if (path == null) {
+            return false;
+        }
+        for (String segment : path.split("/")) {
+            if (segment.toLowerCase(Locale.ROOT).startsWith("_emulator")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private URI rebase(URI u) {

@@ -11,9 +11,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.executor.config.ExecutorConfig;
@@ -21,21 +23,29 @@ import io.jsworkflows.executor.config.ExecutorConfig;
 /**
  * Resolves a workspace API key ({@code Authorization: Bearer <key>}) to its workspace id: first the static keys of
  * {@code jsw.executor.api-keys} (single-tenant deployments), else connections-service's {@code GET /api/v1/workspace},
- * whose answers are cached briefly by the key's SHA-256 (never the key itself).
+ * whose answers are cached briefly by the key's SHA-256 (never the key itself) in a bounded cache.
  */
 @ApplicationScoped
 public class WorkspaceAuthenticator {
 
-    private record Cached(String workspaceId, long expiresAt) {
+    /** A key check's answer; {@code workspaceId} null = invalid key. */
+    private record Answer(String workspaceId) {
     }
+
+    /** Entries kept at most: a flood of bogus keys evicts by frequency (W-TinyLFU), so keys in use stay cached. */
+    static final int MAX_CACHED = 10_000;
 
     private final ExecutorConfig config;
     private final Map<String, String> staticKeys = new HashMap<>();
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final Cache<String, Answer> cache;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     public WorkspaceAuthenticator(ExecutorConfig config) {
         this.config = config;
+        // a plain Caffeine cache rather than quarkus-cache's @CacheResult: answers are cached by the key's hash while
+        // the check itself needs the key, and invalid keys are cached as answers too
+        this.cache = Caffeine.newBuilder().maximumSize(MAX_CACHED).expireAfterWrite(config.executor().apiKeyCacheTtl())
+                .executor(Runnable::run).build();
         config.executor().apiKeys().ifPresent(keys -> {
             for (String entry : keys.split(",")) {
                 int colon = entry.indexOf(':');
@@ -64,9 +74,8 @@ public class WorkspaceAuthenticator {
         if (ws != null) {
             return ws;
         }
-        Cached c = cache.get(h);
-        long now = System.nanoTime();
-        if (c != null && c.expiresAt() - now > 0) {
+        Answer c = cache.getIfPresent(h);
+        if (c != null) {
             if (c.workspaceId() == null) {
                 throw invalid();
             }
@@ -77,10 +86,7 @@ public class WorkspaceAuthenticator {
             throw invalid();
         }
         String workspaceId = ask(base, authorization.substring(7).trim());
-        if (cache.size() > 10_000) {
-            cache.clear();
-        }
-        cache.put(h, new Cached(workspaceId, now + config.executor().apiKeyCacheTtl().toNanos()));
+        cache.put(h, new Answer(workspaceId));
         if (workspaceId == null) {
             throw invalid();
         }

@@ -62,6 +62,27 @@ class WorkspaceAuthenticatorTest {
     }
 
     @Test
+    void aFloodOfBogusKeysDoesNotEvictAKeyInUse() {
+        var b = new SmallRyeConfigBuilder().withMapping(ExecutorConfig.class)
+                .withDefaultValue("jsw.connections-url", "http://127.0.0.1:" + server.getAddress().getPort())
+                .withDefaultValue("jsw.executor.api-key-cache-ttl", "PT1H"); // the flood must not outlast the entry
+        WorkspaceAuthenticator auth = new WorkspaceAuthenticator(b.build().getConfigMapping(ExecutorConfig.class));
+        int flood = 10_001;
+        for (int i = 0; i < flood; i++) {
+            if (i % 100 == 0) {
+                // the workspace keeps using its key while someone sends bogus ones
+                assertThat(auth.workspaceOf("Bearer good-key")).isEqualTo("ws-42");
+            }
+            String bogus = "Bearer bogus-" + i;
+            assertThatThrownBy(() -> auth.workspaceOf(bogus)).isInstanceOf(ProblemException.class);
+        }
+        assertThat(calls).hasValue(1 + flood);
+        // the key in use is still cached: the flood did not clear the cache
+        assertThat(auth.workspaceOf("Bearer good-key")).isEqualTo("ws-42");
+        assertThat(calls).hasValue(1 + flood);
+    }
+
+    @Test
     void anOversizedKeyIsA401WithoutAskingAndA4xxOfTheCheckIsAnInvalidKey() {
         WorkspaceAuthenticator auth = authenticator("http://127.0.0.1:" + server.getAddress().getPort());
         assertThatThrownBy(() -> auth.workspaceOf("Bearer " + "k".repeat(8 * 1024))).isInstanceOf(ProblemException.class)
