@@ -70,6 +70,14 @@ public interface JswConfig {
         @WithDefault("PT10M")
         Duration stateTtl();
 
+        /** OAuth states are deleted this long after they expired (used or not). */
+        @WithDefault("P1D")
+        Duration stateRetention();
+
+        /** A connection still PENDING (never authorized) this long after its last change is purged. */
+        @WithDefault("P7D")
+        Duration pendingRetention();
+
         /** Upper bound for one call to HubSpot's token or metadata endpoint. */
         @WithDefault("PT15S")
         Duration httpTimeout();
