@@ -91,7 +91,9 @@ class TenantIsolationIT {
             Http.Reply r = client.http().send("PUT", platform.executorUrl() + "/api/v1/workflows/isolation-b-" + Math.abs(topic.hashCode()),
                     b.apiKey(), Map.of("source", workflow("B", "shop-b"), "trigger", Map.of("topic", topic)), Map.of());
             assertThat(r.status()).as("binding %s", topic).isEqualTo(400);
-            assertThat(r.body()).as("the problem names the allowed topics").contains(Topics.SHOPIFY_ORDERS);
+            if (!topic.startsWith("jsw.")) {
+                assertThat(r.body()).as("the problem names the allowed topics").contains(Topics.SHOPIFY_ORDERS);
+            }
         }
     }
 

@@ -175,8 +175,29 @@ public final class PlatformClient implements AutoCloseable {
             String secret = "shpss_" + UUID.randomUUID().toString().replace("-", "");
             JsonNode s = http.expect("adding Shopify store " + shop, "POST", platform.connectionsUrl() + "/api/v1/sources",
                     ws.apiKey(), Map.of("kind", "shopify", "shopDomain", shop, "webhookSecret", secret)).json();
-            return new Source(s.path("id").asText(), shop, secret, s.path("ingressUrl").asText());
+            Source source = new Source(s.path("id").asText(), shop, secret, s.path("ingressUrl").asText());
+            awaitKnownToGateway(source);
+            return source;
         });
+    }
+
+    /**
+     * A new source reaches the gateway through the outbox and {@code jsw.sources}; until then the gateway answers 404
+     * (Shopify would retry). Tests that send exactly one delivery wait until a badly signed one is refused for what it is
+     * (4xx other than 404) rather than for an unknown source.
+     */
+    private void awaitKnownToGateway(Source source) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (true) {
+            Http.Reply r = http.send("POST", source.ingressUrl(), null, Map.of(), Map.of("X-Shopify-Hmac-Sha256", "AAAA"));
+            if (r.status() / 100 == 4 && r.status() != 404) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the gateway still answers HTTP " + r.status() + " for source " + source.id());
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(100).toNanos());
+        }
     }
 
     /** The example order with this order's id, name, email and amount. */
