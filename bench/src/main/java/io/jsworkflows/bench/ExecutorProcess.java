@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 final class ExecutorProcess implements AutoCloseable {
 
-    /** What {@code ./jsw up} gives the executor (StackRunner.startService). */
+    /** What {@code ./jsw up} gives the executor (ServiceLauncher.start). */
     static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Xmx768m");
 
     private final Process process;

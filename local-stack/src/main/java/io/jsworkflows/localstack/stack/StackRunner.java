@@ -72,11 +72,13 @@ public final class StackRunner {
             }
             new ReadyBanner(s, console).print(t0);
         } catch (StackException | InterruptedException e) {
-            if (!supervisor.stopping()) {
+            // asked to stop (a signal) before stopAll marks the stack as stopping: 130 only for a Ctrl-C
+            boolean interrupted = supervisor.stopping();
+            if (!interrupted) {
                 console.line("jsw: " + e.getMessage());
             }
             supervisor.stopAll();
-            return supervisor.stopping() ? 130 : 1;
+            return interrupted ? 130 : 1;
         } catch (Exception e) {
             console.line("jsw: start failed: " + e);
             supervisor.stopAll();
