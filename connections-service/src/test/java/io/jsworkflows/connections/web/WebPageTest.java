@@ -153,6 +153,23 @@ class WebPageTest {
     }
 
     @Test
+    void aConnectLinkFromTheApiAsksForTheSignInThenGoesToHubSpot() {
+        Api.Ws ws = Api.newWorkspace();
+        String root = base.toString().replaceAll("/$", "");
+        String link = ws.as().contentType(io.restassured.http.ContentType.JSON).body(Api.connectBody("api-link", "contacts:read"))
+                .post("/api/v1/connections").then().statusCode(201).extract().path("authorizeUrl");
+        browser.get(root + "/ui");
+        browser.manage().deleteAllCookies();
+        browser.get(link);
+        assertThat(waitFor(By.id("signin-to-connect")).getText()).contains("continue connecting HubSpot");
+        browser.findElement(By.id("apiKey")).sendKeys(ws.apiKey());
+        browser.findElement(By.id("login")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(By.id("grant"))).click();
+        assertThat(waitFor(By.id("result-status")).getText()).isEqualTo("ACTIVE");
+        ws.as().get("/api/v1/connections/api-link").then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("ACTIVE"));
+    }
+
+    @Test
     void formErrorsAreShownWithTheRule() {
         Api.Ws ws = Api.newWorkspace();
         String root = base.toString().replaceAll("/$", "");
