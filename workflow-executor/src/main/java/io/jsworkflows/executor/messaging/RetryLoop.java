@@ -39,6 +39,8 @@ public final class RetryLoop implements AutoCloseable {
     private Instant seenReauthorization = Instant.EPOCH;
     private volatile boolean running = true;
     private volatile boolean died;
+    /** Offsets done but not yet committed because the group was rebalancing. */
+    private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
     private final PartitionProgress progress;
 
     public RetryLoop(KafkaClients clients, String groupId, RunService runs, int lanes, Supplier<Instant> lastReauthorization,
@@ -139,9 +141,17 @@ public final class RetryLoop implements AutoCloseable {
     }
 
     private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        offsets.keySet().retainAll(consumer.assignment());
-        if (!offsets.isEmpty()) {
-            consumer.commitSync(offsets);
+        pending.putAll(offsets);
+        pending.keySet().retainAll(consumer.assignment());
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(pending);
+            pending.clear();
+        } catch (org.apache.kafka.common.errors.RebalanceInProgressException | org.apache.kafka.clients.consumer.CommitFailedException e) {
+            // the group is rebalancing: commit after it (partitions that move are retried from their last commit)
+            Log.debugf("commit postponed: %s", e.getMessage());
         }
     }
 

@@ -15,12 +15,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 
@@ -49,6 +51,8 @@ public final class TriggerLoop implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean crashed;
     private volatile boolean died;
+    /** Offsets done but not yet committed because the group was rebalancing. */
+    private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
     private final PartitionProgress progress;
     private volatile boolean topicsChanged = true;
     private Set<String> subscribed = Set.of();
@@ -118,12 +122,20 @@ public final class TriggerLoop implements AutoCloseable {
     }
 
     private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        if (offsets.isEmpty() || crashed) {
+        if (crashed) {
             return; // a simulated crash never commits
         }
-        offsets.keySet().retainAll(consumer.assignment());
-        if (!offsets.isEmpty()) {
-            consumer.commitSync(offsets);
+        pending.putAll(offsets);
+        pending.keySet().retainAll(consumer.assignment());
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(pending);
+            pending.clear();
+        } catch (RebalanceInProgressException | CommitFailedException e) {
+            // the group is rebalancing: commit after it (partitions that move are re-run from their last commit)
+            Log.debugf("commit postponed: %s", e.getMessage());
         }
     }
 
