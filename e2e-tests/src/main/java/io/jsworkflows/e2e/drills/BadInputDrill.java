@@ -330,58 +330,65 @@ public final class BadInputDrill extends Drill {
         List<String> wrong = new ArrayList<>();
         Map<String, String> seen = new LinkedHashMap<>();
 
-        expectProblem(seen, wrong, "missing state", callback(http, callback + "?code=abc", null), 400, "missing-state");
-        expectProblem(seen, wrong, "forged state", callback(http, callback + "?state=" + random() + "&code=" + random(), null), 400,
+        expectProblem(seen, wrong, "missing state", callback(http, callback + "?code=abc", null, null), 400, "missing-state");
+        expectProblem(seen, wrong, "forged state", callback(http, callback + "?state=" + random() + "&code=" + random(), null, null), 400,
                 "invalid-state");
 
-        // a real authorization, then the same redirect again
+        // a real authorization, then the same redirect again; each flow starts at the platform's connect page, which
+        // sets the one-time cookie that the callback needs together with the workspace's key
         JsonNode replay = create(client, p, a, "replay");
-        String location = hubspot.grantConsent(replay.path("authorizeUrl").asText(), HubSpotEmulator.PORTAL_ID);
+        Started replayStart = start(http, replay, a);
+        String location = hubspot.grantConsent(replayStart.hubspotUrl(), HubSpotEmulator.PORTAL_ID);
         String code = HubSpotEmulator.queryParam(location, "code");
-        Answer first = callback(http, abs(replay, location), null);
+        expectProblem(seen, wrong, "genuine redirect without the initiator's cookie", callback(http, abs(replay, location), a.apiKey(), null),
+                400, "invalid-state");
+        Answer first = callback(http, abs(replay, location), a.apiKey(), replayStart.cookie());
         seen.put("genuine callback", first.status() + " " + jsonField(first, "status"));
         long grantVersion = client.connection(a, "replay").path("grantVersion").asLong();
-        expectProblem(seen, wrong, "replayed callback (same state and code)", callback(http, abs(replay, location), null),
-                400, "state-used");
+        expectProblem(seen, wrong, "replayed callback (same state and code)", callback(http, abs(replay, location), a.apiKey(),
+                replayStart.cookie()), 400, "state-used");
 
-        // the used code with a fresh, valid state
+        // the used code with a fresh, valid state, in the browser that started that flow
         JsonNode second = create(client, p, a, "replay-two");
-        String state2 = HubSpotEmulator.queryParam(second.path("authorizeUrl").asText(), "state");
-        expectProblem(seen, wrong, "replayed code with a fresh state", callback(http, callback + "?state=" + enc(state2) + "&code="
-                + enc(code), null), 400, "code-rejected");
+        Started secondStart = start(http, second, a);
+        expectProblem(seen, wrong, "replayed code with a fresh state", callback(http, callback + "?state=" + enc(state(second)) + "&code="
+                + enc(code), a.apiKey(), secondStart.cookie()), 400, "code-rejected");
 
         // a genuine redirect presented with another workspace's key, then by its owner
         JsonNode cross = create(client, p, a, "cross");
-        String crossLocation = hubspot.grantConsent(cross.path("authorizeUrl").asText(), HubSpotEmulator.PORTAL_ID);
-        expectProblem(seen, wrong, "another workspace's state", callback(http, abs(cross, crossLocation), b.apiKey()), 400,
-                "invalid-state");
-        Answer owner = callback(http, abs(cross, crossLocation), a.apiKey());
+        Started crossStart = start(http, cross, a);
+        String crossLocation = hubspot.grantConsent(crossStart.hubspotUrl(), HubSpotEmulator.PORTAL_ID);
+        expectProblem(seen, wrong, "another workspace's state", callback(http, abs(cross, crossLocation), b.apiKey(), crossStart.cookie()),
+                400, "invalid-state");
+        Answer owner = callback(http, abs(cross, crossLocation), a.apiKey(), crossStart.cookie());
         seen.put("same redirect by its workspace", owner.status() + " " + jsonField(owner, "status"));
         if (owner.status() != 200) {
             wrong.add("the owner could not complete after a forged attempt: " + owner.status());
         }
 
         JsonNode denied = create(client, p, a, "denied");
-        String state3 = HubSpotEmulator.queryParam(denied.path("authorizeUrl").asText(), "state");
-        expectProblem(seen, wrong, "error=access_denied", callback(http, callback + "?state=" + enc(state3)
-                + "&error=access_denied&error_description=The+user+said+no", null), 400, "authorization-denied");
+        Started deniedStart = start(http, denied, a);
+        expectProblem(seen, wrong, "error=access_denied", callback(http, callback + "?state=" + enc(state(denied))
+                + "&error=access_denied&error_description=The+user+said+no", a.apiKey(), deniedStart.cookie()), 400, "authorization-denied");
 
         JsonNode late = create(client, p, a, "late");
-        String lateLocation = hubspot.grantConsent(late.path("authorizeUrl").asText(), HubSpotEmulator.PORTAL_ID);
+        Started lateStart = start(http, late, a);
+        String lateLocation = hubspot.grantConsent(lateStart.hubspotUrl(), HubSpotEmulator.PORTAL_ID);
         Poll.hold(stateTtl.plusSeconds(2)); // the state must outlive its TTL: that is the case under test
-        expectProblem(seen, wrong, "expired state", callback(http, abs(late, lateLocation), null), 400, "state-expired");
+        expectProblem(seen, wrong, "expired state", callback(http, abs(late, lateLocation), a.apiKey(), lateStart.cookie()), 400,
+                "state-expired");
 
-        expectProblem(seen, wrong, "3 KB state", callback(http, callback + "?state=" + "s".repeat(3072) + "&code=x", null),
+        expectProblem(seen, wrong, "3 KB state", callback(http, callback + "?state=" + "s".repeat(3072) + "&code=x", null, null),
                 400, "invalid-state");
         // longer than the HTTP server's request line limit (4 KB): refused before the application sees it
-        Answer longLine = callback(http, callback + "?state=" + "s".repeat(8192) + "&code=x", null);
+        Answer longLine = callback(http, callback + "?state=" + "s".repeat(8192) + "&code=x", null, null);
         seen.put("8 KB state (over the request-line limit)", longLine.status() + " " + (longLine.status() < 0 ? longLine.body() : ""));
         if (longLine.status() / 100 != 4) {
             wrong.add("8 KB state: " + longLine.status() + " " + longLine.body());
         }
-        expectProblem(seen, wrong, "SQL in state", callback(http, callback + "?state=" + enc("' OR '1'='1' --") + "&code=x", null), 400,
+        expectProblem(seen, wrong, "SQL in state", callback(http, callback + "?state=" + enc("' OR '1'='1' --") + "&code=x", null, null), 400,
                 "invalid-state");
-        expectProblem(seen, wrong, "control characters in state and code", callback(http, callback + "?state=%00%01%1b%7f&code=%00", null),
+        expectProblem(seen, wrong, "control characters in state and code", callback(http, callback + "?state=%00%01%1b%7f&code=%00", null, null),
                 400, "invalid-state");
 
         Map<String, String> statuses = new LinkedHashMap<>();
@@ -397,7 +404,7 @@ public final class BadInputDrill extends Drill {
         Map<Integer, Integer> floodStatus = Collections.synchronizedMap(new TreeMap<>());
         parallel(300, 4, i -> {
             long t0 = System.nanoTime();
-            Answer x = callback(http, callback + "?state=" + random() + "&code=" + random(), null);
+            Answer x = callback(http, callback + "?state=" + random() + "&code=" + random(), null, null);
             millis.add((System.nanoTime() - t0) / 1_000_000);
             floodStatus.merge(x.status(), 1, Integer::sum);
         });
@@ -572,12 +579,35 @@ public final class BadInputDrill extends Drill {
     }
 
     /** A GET of the callback as a client that wants JSON, optionally with an API key. */
-    private static Answer callback(Http http, String url, String apiKey) {
+    private static Answer callback(Http http, String url, String apiKey, String cookie) {
         Map<String, String> headers = new LinkedHashMap<>(json());
         if (apiKey != null) {
             headers.put("Authorization", "Bearer " + apiKey);
         }
+        if (cookie != null) {
+            headers.put("Cookie", cookie);
+        }
         return get(http, "GET", url, headers, null);
+    }
+
+    /** A flow started in "the browser": HubSpot's consent URL and the one-time cookie the connect page set. */
+    private record Started(String hubspotUrl, String cookie) {
+    }
+
+    /** Opens the connect page the API handed back, with the workspace's key, as the browser that starts the flow. */
+    private static Started start(Http http, JsonNode created, PlatformClient.Workspace ws) {
+        Http.Reply r = http.send("GET", created.path("authorizeUrl").asText(), ws.apiKey(), null, Map.of("Accept", "text/html"));
+        String cookie = r.header("Set-Cookie");
+        if (r.status() != 303 || r.header("Location") == null || cookie == null) {
+            throw new IllegalStateException("the connect page answered HTTP " + r.status());
+        }
+        return new Started(r.header("Location"), cookie.substring(0, cookie.indexOf(';')));
+    }
+
+    /** The flow's state: the last path segment of the connect page's URL. */
+    private static String state(JsonNode created) {
+        String url = created.path("authorizeUrl").asText();
+        return url.substring(url.lastIndexOf('/') + 1);
     }
 
     private static String statusAndType(Answer x) {
