@@ -39,12 +39,11 @@ public class Outbox {
     }
 
     /**
-     * Tombstones on both compacted connection topics: the grant (so refreshers stop) and the token (so executors drop
-     * the access token at once, even while no refresher runs).
+     * The grant's tombstone. The token's follows from token-refresher, the only writer of {@code jsw.connections.tokens}
+     * (Kafka's ACLs refuse this service there), when it sees this one.
      */
     public void tombstones(Connection c) {
         add(c.id, c.workspaceId, Topics.CONNECTION_GRANTS, null, CloudEventTypes.GRANT_STATE);
-        add(c.id, c.workspaceId, Topics.CONNECTION_TOKENS, null, CloudEventTypes.TOKEN_STATE);
     }
 
     /** The source's current state on the compacted {@code jsw.sources} topic (its secret stays sealed). */
