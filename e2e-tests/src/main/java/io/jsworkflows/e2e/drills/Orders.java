@@ -48,7 +48,6 @@ public final class Orders implements AutoCloseable {
     }
 
     private final KafkaProducer<String, byte[]> producer;
-    private final ObjectNode template;
     private final String workspaceId;
 
     /**
@@ -68,7 +67,6 @@ public final class Orders implements AutoCloseable {
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * 1024 * 1024));
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L * 1024 * 1024));
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-        this.template = (ObjectNode) Http.JSON.readTree(PlatformUnderTest.repositoryRoot().resolve("examples/shopify/order-created.json").toFile());
     }
 
     public static List<String> shops(int n) {
@@ -77,17 +75,11 @@ public final class Orders implements AutoCloseable {
 
     /** The order's JSON body, exactly as {@link PlatformClient#publish} builds it. */
     public ObjectNode body(PlatformClient.Order o) {
-        ObjectNode body = template.deepCopy();
-        body.put("id", o.id());
-        body.put("name", o.name());
-        body.put("email", o.email());
-        body.put("contact_email", o.email());
-        body.put("total_price", o.amount());
-        ObjectNode customer = (ObjectNode) body.path("customer");
-        customer.put("email", o.email());
-        customer.put("first_name", "Buyer");
-        customer.put("last_name", o.name().replace("#", "N"));
-        return body;
+        try {
+            return PlatformClient.orderBody(o);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public byte[] bytes(PlatformClient.Order o) {

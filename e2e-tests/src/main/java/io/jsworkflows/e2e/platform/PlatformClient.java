@@ -200,10 +200,16 @@ public final class PlatformClient implements AutoCloseable {
         }
     }
 
+    private static volatile ObjectNode orderTemplate;
+
     /** The example order with this order's id, name, email and amount. */
     public static ObjectNode orderBody(Order o) throws IOException {
-        ObjectNode body = (ObjectNode) Http.JSON.readTree(
-                PlatformUnderTest.repositoryRoot().resolve("examples/shopify/order-created.json").toFile());
+        ObjectNode template = orderTemplate;
+        if (template == null) {
+            template = (ObjectNode) Http.JSON.readTree(PlatformUnderTest.repositoryRoot().resolve("examples/shopify/order-created.json").toFile());
+            orderTemplate = template;
+        }
+        ObjectNode body = template.deepCopy();
         body.put("id", o.id());
         body.put("name", o.name());
         body.put("email", o.email());
