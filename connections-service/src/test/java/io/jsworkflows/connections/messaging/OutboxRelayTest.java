@@ -55,7 +55,7 @@ class OutboxRelayTest {
                 .post("/api/v1/connections").then().statusCode(201).extract().path("id");
         ws.as().delete("/api/v1/connections/crashy").then().statusCode(204);
 
-        assertThat(pending(id)).isEqualTo(4); // CREATED, grants tombstone, tokens tombstone, DELETED
+        assertThat(pending(id)).isEqualTo(3); // CREATED, grants tombstone, DELETED
         assertThat(TopicReader.forKey(Topics.CONNECTION_EVENTS, id)).isEmpty();
 
         relay.resume();
