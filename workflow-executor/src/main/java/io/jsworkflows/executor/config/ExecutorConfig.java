@@ -73,6 +73,8 @@ public interface ExecutorConfig {
 
         Limits limits();
 
+        Fetch fetch();
+
         Http http();
 
         Egress egress();
@@ -179,6 +181,25 @@ public interface ExecutorConfig {
 
         @WithDefault("16")
         int contextsPerVersion();
+    }
+
+    /**
+     * Memory of fetch response bodies the executor holds (workers run the code, but fetch happens here): a run's bytes in
+     * flight and the replica's, so that no run, and no few runs together, can take the executor's heap (checked at start:
+     * both positive, a run's at most the replica's).
+     */
+    interface Fetch {
+        /** Bytes of response bodies one run may hold at once; a fetch that would need more fails in the workflow. */
+        @WithDefault("16777216")
+        long maxRunBytes();
+
+        /** Bytes of response bodies all runs of the replica may hold at once. */
+        @WithDefault("134217728")
+        long maxReplicaBytes();
+
+        /** How long a fetch waits for other runs to release bytes when the replica's budget is full, before it fails. */
+        @WithDefault("PT2S")
+        Duration replicaWait();
     }
 
     /** fetch's HTTP client. */

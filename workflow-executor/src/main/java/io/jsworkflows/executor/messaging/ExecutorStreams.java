@@ -60,6 +60,7 @@ public class ExecutorStreams {
 
     void start(@Observes StartupEvent ev) {
         checkTimeouts(config);
+        io.jsworkflows.executor.service.FetchBudget.check(config);
         directory.load();
         definitionsReader = new TopicViewReader(kafka, Topics.WORKFLOW_DEFINITIONS, r -> {
             if (r.value() == null) {

@@ -627,6 +627,7 @@ public final class ProcessWorkflowRuntime implements WorkflowRuntime {
                             r.whenComplete((resp, e) -> {
                                 if (e == null) {
                                     reply(new FetchReply(f.call(), resp, null, null));
+                                    host.handedOver(resp); // written to the worker: the executor's copy may go
                                 } else {
                                     Throwable u = EventLoop.unwrap(e);
                                     reply(u instanceof RunHost.FetchException fe ? new FetchReply(f.call(), null, fe.category(), fe.getMessage())

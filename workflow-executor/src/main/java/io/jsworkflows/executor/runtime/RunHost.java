@@ -24,6 +24,10 @@ public interface RunHost {
     /** The global {@code fetch}: fails with {@link FetchException} when no HTTP response could be obtained. */
     CompletableFuture<FetchResponse> fetch(FetchRequest request);
 
+    /** A response of {@link #fetch} was handed to the worker running the workflow: the host no longer needs to hold its body. */
+    default void handedOver(FetchResponse response) {
+    }
+
     /**
      * Where this host's answers arrive when they are read on the run's own thread (a worker's lane) instead of completing
      * on other threads; null (the default) for the latter.

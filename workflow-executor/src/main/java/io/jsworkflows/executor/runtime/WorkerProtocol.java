@@ -90,7 +90,9 @@ final class WorkerProtocol {
 
     /** The frame of a message: length prefix included, ready to write. */
     static ByteBuffer encode(Msg m) {
-        Out o = new Out();
+        // a fetch answer's frame is sized for its body (exact for ASCII), so a large body is not copied while the buffer doubles
+        Out o = new Out(m instanceof FetchReply f && f.response() != null && f.response().body() != null
+                ? 1024 + f.response().body().length() : 512);
         DataOutputStream d = o.data;
         try {
             d.writeInt(0); // length, patched below
@@ -332,8 +334,8 @@ final class WorkerProtocol {
     private static final class Out extends ByteArrayOutputStream {
         final DataOutputStream data = new DataOutputStream(this);
 
-        Out() {
-            super(512);
+        Out(int size) {
+            super(size);
         }
 
         ByteBuffer buffer() {

@@ -45,14 +45,16 @@ public class FetchGateway {
     private final TokenView tokens;
     private final RateBudgets budgets;
     private final EgressGuard guard;
+    private final FetchBudget budget;
     private final HttpClient http;
     private final URI hubspotBase;
     private final Executor blocking = Executors.newVirtualThreadPerTaskExecutor();
     private final Timer budgetWaits;
     private final Counter tooManyRequests;
 
-    public FetchGateway(ExecutorConfig config, TokenView tokens, MeterRegistry registry) {
+    public FetchGateway(ExecutorConfig config, TokenView tokens, FetchBudget budget, MeterRegistry registry) {
         this.config = config;
+        this.budget = budget;
         this.tokens = tokens;
         var rl = config.executor().rateLimit();
         this.budgets = new RateBudgets(rl.max(), rl.interval(), rl.margin());
@@ -77,6 +79,14 @@ public class FetchGateway {
 
         /** Time left before the run's deadline. */
         Duration remaining();
+
+        /** The run's share of the executor's memory for response bodies (see {@link FetchGateway#openShare}). */
+        FetchBudget.Share share();
+    }
+
+    /** A run's share of the bytes of response bodies the executor may hold; close it when the run ends. */
+    public FetchBudget.Share openShare() {
+        return budget.open();
     }
 
     public CompletableFuture<FetchResponse> fetch(FetchRequest req, CallSink sink) {
@@ -150,6 +160,7 @@ public class FetchGateway {
                         pause = Duration.ofSeconds(retryAfter);
                     }
                     if (retries429 < config.executor().rateLimit().retries429() && pause.compareTo(sink.remaining()) < 0) {
+                        sink.share().releaseBody(r); // dropped: the retry's answer replaces it
                         Duration p = pause;
                         return CompletableFuture.runAsync(() -> { },
                                 CompletableFuture.delayedExecutor(p.toNanos(), TimeUnit.NANOSECONDS))
@@ -158,9 +169,13 @@ public class FetchGateway {
                     sink.transientFailure("HTTP_429");
                 }
                 if (hubspot && r.status() == 401 && !retried401 && token != null && conn.isPresent()) {
-                    return tokens.refreshAfter401(token).thenCompose(fresh -> fresh.isPresent()
-                            ? send(fresh.get(), retries429, true)
-                            : CompletableFuture.completedFuture(r));
+                    return tokens.refreshAfter401(token).thenCompose(fresh -> {
+                        if (fresh.isEmpty()) {
+                            return CompletableFuture.completedFuture(r);
+                        }
+                        sink.share().releaseBody(r);
+                        return send(fresh.get(), retries429, true);
+                    });
                 }
                 if (r.status() >= 500) {
                     sink.transientFailure("HTTP_5XX");
@@ -197,7 +212,7 @@ public class FetchGateway {
             } catch (IllegalArgumentException e) {
                 return CompletableFuture.failedFuture(new FetchException("INVALID", "invalid request: " + e.getMessage()));
             }
-            return http.sendAsync(request, LimitedBody.handler(config.executor().limits().responseBodyBytes()))
+            return http.sendAsync(request, LimitedBody.handler(config.executor().limits().responseBodyBytes(), sink.share()))
                     .handle((r, t) -> {
                         long ms = (System.nanoTime() - t0) / 1_000_000;
                         if (t != null) {
@@ -221,7 +236,9 @@ public class FetchGateway {
                                 headers.add(List.of(k.toLowerCase(Locale.ROOT), String.join(", ", vs)));
                             }
                         });
-                        return new FetchResponse(r.statusCode(), "", original.toString(), headers, r.body());
+                        FetchResponse response = new FetchResponse(r.statusCode(), "", original.toString(), headers, r.body().text());
+                        sink.share().attach(response, r.body().reserved());
+                        return response;
                     });
         }
     }

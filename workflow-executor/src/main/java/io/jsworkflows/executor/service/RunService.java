@@ -237,8 +237,13 @@ public class RunService {
         headers.put(IDEMPOTENCY_HEADER, key);
         headers.put(RUN_ID_HEADER, runId);
         headers.put(ATTEMPT_HEADER, Integer.toString(attempt));
-        AttemptHost host = new AttemptHost(d.workspaceId(), timeout);
-        RunResult result = runtime.run(new RunRequest(d.workflowId(), d.version(), d.source(), record.value(), headers, timeout), host);
+        AttemptHost host = new AttemptHost(d.workspaceId(), timeout, gateway.openShare());
+        RunResult result;
+        try {
+            result = runtime.run(new RunRequest(d.workflowId(), d.version(), d.source(), record.value(), headers, timeout), host);
+        } finally {
+            host.share.close(); // the run's response bodies are no longer the executor's to hold
+        }
         meters.timer("jsw.run.duration", "outcome", result.outcome().name().toLowerCase()).record(Duration.ofNanos(result.durationNanos()));
         if (result.succeeded()) {
             count("succeeded");
@@ -415,11 +420,14 @@ public class RunService {
         final List<RunEvent.HttpCall> calls = Collections.synchronizedList(new ArrayList<>());
         /** Tokens this attempt obtained: never published, even where a workflow put one into a request path. */
         final java.util.Set<String> secrets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** The run's share of the memory for response bodies. */
+        final FetchBudget.Share share;
         volatile boolean needsReauth;
         volatile String transientCategory;
 
-        AttemptHost(String workspaceId, Duration timeout) {
+        AttemptHost(String workspaceId, Duration timeout, FetchBudget.Share share) {
             this.workspaceId = workspaceId;
+            this.share = share;
             this.timeout = timeout;
             this.deadline = System.nanoTime() + timeout.toNanos();
         }
@@ -457,6 +465,16 @@ public class RunService {
         @Override
         public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
             return gateway.fetch(request, this);
+        }
+
+        @Override
+        public void handedOver(FetchResponse response) {
+            share.releaseBody(response);
+        }
+
+        @Override
+        public FetchBudget.Share share() {
+            return share;
         }
 
         @Override

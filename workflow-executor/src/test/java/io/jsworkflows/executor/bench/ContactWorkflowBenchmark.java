@@ -22,6 +22,7 @@ import io.jsworkflows.executor.runtime.RunRequest;
 import io.jsworkflows.executor.runtime.RunResult;
 import io.jsworkflows.executor.runtime.RuntimeLimits;
 import io.jsworkflows.executor.runtime.WorkflowRuntime;
+import io.jsworkflows.executor.service.FetchBudget;
 import io.jsworkflows.executor.service.FetchGateway;
 import io.jsworkflows.executor.service.TokenView;
 import io.jsworkflows.testsupport.HubSpotEmulator;
@@ -75,7 +76,7 @@ public final class ContactWorkflowBenchmark {
                 ConnectionStatus.ACTIVE, TokenCipher.fromConfig(KEYS, "bench").seal(tokens.accessToken(), "bench-conn"),
                 Instant.now().plusSeconds(tokens.expiresIn()), 1, 1, Instant.now(), null));
         view.markReady();
-        FetchGateway gateway = new FetchGateway(config, view, new SimpleMeterRegistry());
+        FetchGateway gateway = new FetchGateway(config, view, new FetchBudget(config, new SimpleMeterRegistry()), new SimpleMeterRegistry());
         String source = Files.readString(root.resolve("examples/workflows/contact-from-order.js"));
         String order = Files.readString(root.resolve("examples/shopify/order-created.json"));
         Duration warmup = Duration.parse(a.get("warmup"));
@@ -267,7 +268,13 @@ public final class ContactWorkflowBenchmark {
 
     static RunHost host(TokenView view, FetchGateway gateway, ConcurrentLinkedQueue<Long> tokenLookups, long[] stages) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        FetchBudget.Share share = gateway.openShare(); // each body is released as soon as it arrives: the benchmark keeps none
         FetchGateway.CallSink sink = new FetchGateway.CallSink() {
+            @Override
+            public FetchBudget.Share share() {
+                return share;
+            }
+
             @Override
             public void call(String method, String host, String path, int status, long millis) {
             }
@@ -316,7 +323,10 @@ public final class ContactWorkflowBenchmark {
                             List.of(List.of("content-type", "application/json")), "{\"id\":\"1\"}"));
                 }
                 long t0 = System.nanoTime();
-                return gateway.fetch(request, sink).whenComplete((r, e) -> stages[0] += System.nanoTime() - t0);
+                return gateway.fetch(request, sink).whenComplete((r, e) -> {
+                    stages[0] += System.nanoTime() - t0;
+                    share.releaseBody(r);
+                });
             }
         };
     }
