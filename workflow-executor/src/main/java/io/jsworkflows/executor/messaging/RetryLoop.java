@@ -30,6 +30,8 @@ import io.quarkus.logging.Log;
  */
 public final class RetryLoop implements AutoCloseable {
 
+    private static final Duration RECHECK = Duration.ofSeconds(1);
+
     private final KafkaConsumer<String, byte[]> consumer;
     private final RunService runs;
     private final Lanes lanes;
@@ -76,6 +78,9 @@ public final class RetryLoop implements AutoCloseable {
 
                 @Override
                 public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+                    // the consumer keeps a partition's pause across a rebalance, but its reason (pausedUntil, the
+                    // progress) was dropped on revocation: a partition paused then would never be resumed
+                    consumer.resume(partitions);
                 }
             });
             while (running) {
@@ -128,11 +133,15 @@ public final class RetryLoop implements AutoCloseable {
                     continue;
                 }
                 boolean due = !rr.notBefore().isAfter(now)
-                        || (RunService.parked(rr) && rr.errors().getLast().at().isBefore(reauth));
+                        || (RunService.parked(rr) && rr.errors().getLast().at().isBefore(reauth))
+                        || runs.workflowDeleted(rr);
                 if (!due) {
                     consumer.seek(tp, r.offset());
                     consumer.pause(List.of(tp));
-                    pausedUntil.put(tp, rr.notBefore());
+                    // looked at again every second: a retry of a workflow deleted meanwhile is dropped then, instead of
+                    // holding up the retries behind it on its partition until its own time comes
+                    Instant recheck = now.plus(RECHECK);
+                    pausedUntil.put(tp, rr.notBefore().isBefore(recheck) ? rr.notBefore() : recheck);
                     break;
                 }
                 progress.track(tp, r.offset(), lanes.submit(r.key(), () -> runs.handleRetry(rr)));

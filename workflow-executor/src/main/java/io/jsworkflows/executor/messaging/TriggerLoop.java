@@ -171,6 +171,9 @@ public final class TriggerLoop implements AutoCloseable {
             if (partitions.isEmpty()) {
                 return;
             }
+            // the consumer keeps a partition's pause across a rebalance, but the progress that paused it forgot it on
+            // revocation: without this a partition paused then would never be resumed
+            consumer.resume(partitions);
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
             List<TopicPartition> fresh = partitions.stream().filter(tp -> committed.get(tp) == null).toList();
             if (fresh.isEmpty()) {

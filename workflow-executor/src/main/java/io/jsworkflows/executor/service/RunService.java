@@ -173,6 +173,11 @@ public class RunService {
         attempt(d, r.runId(), r.idempotencyKey(), r.original(), r.attempt(), r.errors());
     }
 
+    /** Whether the retry's workflow is gone: the retry is dropped whenever it is read, due or not. */
+    public boolean workflowDeleted(RetryRecord r) {
+        return registry.get(r.workflowId()).isEmpty();
+    }
+
     private void dropRetry(String reason, RetryRecord r) {
         meters.counter("jsw.runs.retries.dropped", "reason", reason).increment();
         Log.infof("dropping retry of run %s of workflow %s (%s)", r.runId(), r.workflowId(), reason);
