@@ -220,6 +220,42 @@ class WorkflowRunsTest {
         assertThat(e.httpCalls()).isEmpty();
     }
 
+    /**
+     * DNS rebinding: the name resolves to a public address when the egress guard checks it and to 127.0.0.1 afterwards.
+     * The request must go to the address that was checked (here an unroutable documentation address, so it fails), never
+     * to a second lookup's answer: the loopback server must see no request.
+     */
+    @Test
+    void aNameThatRebindsToLoopbackAfterTheCheckIsNeverConnectedToLoopback() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer inside = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 8);
+        inside.createContext("/", x -> {
+            hits.incrementAndGet();
+            x.sendResponseHeaders(200, -1);
+            x.close();
+        });
+        inside.start();
+        try {
+            Fixtures.createTopic("orders.rebind", 1);
+            String url = "http://" + UUID.randomUUID() + RebindingResolverProvider.DOMAIN + ":" + inside.getAddress().getPort() + "/internal";
+            String src = """
+                    export class Workflow {
+                      async start(data) {
+                        try { const r = await fetch(data.url); console.log('status ' + r.status); } catch (e) { console.log(e.message); }
+                      }
+                    }""";
+            Fixtures.deploy(KEY, "rebind-probe", src, "orders.rebind", NO_RETRIES).statusCode(201);
+            Fixtures.send("orders.rebind", "k", "{\"url\":\"" + url + "\"}", Fixtures.shopifyHeaders(UUID.randomUUID().toString()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> events("rebind-probe", RunEvent.Type.SUCCEEDED).size() == 1);
+            RunEvent e = events("rebind-probe", RunEvent.Type.SUCCEEDED).getFirst();
+            assertThat(e.console()).extracting(RunEvent.ConsoleLine::message).singleElement()
+                    .satisfies(m -> assertThat(m).startsWith("fetch failed:"));
+            assertThat(hits).hasValue(0);
+        } finally {
+            inside.stop(0);
+        }
+    }
+
     @Test
     void theEmulatorsOperatorApiIsNeverReachableFromAWorkflow() {
         Fixtures.createTopic("orders.operator", 1);

@@ -209,6 +209,10 @@ public interface ExecutorConfig {
 
         @WithDefault("PT10S")
         Duration requestTimeout();
+
+        /** Pooled keep-alive connections per destination (host, port and checked address). */
+        @WithDefault("64")
+        int maxConnectionsPerHost();
     }
 
     /** Egress guard. */

@@ -38,8 +38,12 @@ public final class EgressGuard {
         }
     }
 
-    /** Throws a {@link FetchException} (category EGRESS_DENIED) when the destination is refused. Blocks for DNS. */
-    public void check(URI uri) {
+    /**
+     * Throws a {@link FetchException} (category EGRESS_DENIED) when the destination is refused; else answers the checked
+     * address the request must connect to (no second lookup, which a rebinding name server could answer differently),
+     * or null for a host allow-listed by name, which the client resolves itself. Blocks for DNS.
+     */
+    public InetAddress check(URI uri) {
         String host = uri.getHost();
         if (host == null) {
             throw new FetchException("EGRESS_DENIED", "the URL has no host");
@@ -50,7 +54,7 @@ public final class EgressGuard {
         }
         int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
         if (hosts.contains(h) || hosts.contains(h + ":" + port)) {
-            return;
+            return null;
         }
         InetAddress[] addresses;
         try {
@@ -65,6 +69,7 @@ public final class EgressGuard {
                         + " address, which workflows may not reach (an operator can allow it with jsw.executor.egress.allow)");
             }
         }
+        return addresses[0];
     }
 
     /** Why an address is internal, or null for a public address. */

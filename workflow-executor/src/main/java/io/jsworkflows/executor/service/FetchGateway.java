@@ -1,12 +1,8 @@
 package io.jsworkflows.executor.service;
 
-import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.jsworkflows.executor.client.OutboundHttpClient;
+import io.jsworkflows.executor.client.OutboundRequest;
 import io.jsworkflows.executor.config.ExecutorConfig;
 import io.jsworkflows.executor.runtime.RunHost.FetchException;
 import io.jsworkflows.executor.runtime.RunHost.FetchRequest;
@@ -29,8 +27,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The platform side of a workflow's {@code fetch}: the JDK HttpClient (async, per-request timeouts, size caps, no
- * redirects), the egress guard, and HubSpot handling. Requests to {@code https://api.hubapi.com} go to the configured
+ * The platform side of a workflow's {@code fetch}: the egress guard (the request connects to the address it checked),
+ * size caps and HubSpot handling, over the pooled {@link OutboundHttpClient}. Requests to {@code https://api.hubapi.com} go to the configured
  * HubSpot base URL; a Bearer token in such a request names its connection and portal, which drives the per-portal
  * budget (wait instead of a 429), the 429 retry, and the 401 rule (ask for a refresh, wait, retry once).
  */
@@ -46,13 +44,13 @@ public class FetchGateway {
     private final RateBudgets budgets;
     private final EgressGuard guard;
     private final FetchBudget budget;
-    private final HttpClient http;
+    private final OutboundHttpClient http;
     private final URI hubspotBase;
     private final Executor blocking = Executors.newVirtualThreadPerTaskExecutor();
     private final Timer budgetWaits;
     private final Counter tooManyRequests;
 
-    public FetchGateway(ExecutorConfig config, TokenView tokens, FetchBudget budget, MeterRegistry registry) {
+    public FetchGateway(ExecutorConfig config, TokenView tokens, FetchBudget budget, OutboundHttpClient http, MeterRegistry registry) {
         this.config = config;
         this.budget = budget;
         this.tokens = tokens;
@@ -62,10 +60,7 @@ public class FetchGateway {
         URI base = config.hubspot().apiUrl();
         this.hubspotBase = base.getPath() != null && base.getPath().endsWith("/")
                 ? URI.create(base.toString().substring(0, base.toString().length() - 1)) : base;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(config.executor().http().connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.http = http;
         this.budgetWaits = Timer.builder("jsw.hubspot.budget.wait").description("time HubSpot requests waited for the portal's budget")
                 .register(registry);
         this.tooManyRequests = Counter.builder("jsw.hubspot.429").description("429 responses HubSpot returned").register(registry);
@@ -113,10 +108,10 @@ public class FetchGateway {
         }
         boolean hubspot = sameOrigin(original, HUBSPOT_PUBLIC) || sameOrigin(original, hubspotBase);
         URI target = sameOrigin(original, HUBSPOT_PUBLIC) ? rebase(original) : original;
-        Call call = new Call(req, original, target, hubspot, sink);
-        CompletableFuture<Void> allowed = hubspot ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.runAsync(() -> guard.check(target), blocking);
-        return allowed.thenCompose(x -> call.send(bearer(req.headers()), 0, false));
+        // HubSpot's base URL is the operator's; any other destination is checked, and connected to at the checked address
+        CompletableFuture<InetAddress> checked = hubspot ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> guard.check(target), blocking);
+        return checked.thenCompose(address -> new Call(req, original, target, hubspot, sink, address).send(bearer(req.headers()), 0, false));
     }
 
     private final class Call {
@@ -125,13 +120,15 @@ public class FetchGateway {
         final URI target;
         final boolean hubspot;
         final CallSink sink;
+        final InetAddress connectTo;
 
-        Call(FetchRequest req, URI original, URI target, boolean hubspot, CallSink sink) {
+        Call(FetchRequest req, URI original, URI target, boolean hubspot, CallSink sink, InetAddress connectTo) {
             this.req = req;
             this.original = original;
             this.target = target;
             this.hubspot = hubspot;
             this.sink = sink;
+            this.connectTo = connectTo;
         }
 
         CompletableFuture<FetchResponse> send(String token, int retries429, boolean retried401) {
@@ -190,53 +187,32 @@ public class FetchGateway {
             if (left.compareTo(timeout) < 0) {
                 timeout = left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
             }
-            HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout)
-                    .version("https".equalsIgnoreCase(target.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
+            List<List<String>> headers = new ArrayList<>();
             for (List<String> h : req.headers() == null ? List.<List<String>>of() : req.headers()) {
                 if (h.size() == 2 && !RESTRICTED.contains(h.get(0).toLowerCase(Locale.ROOT))) {
                     String value = h.get(0).equalsIgnoreCase("authorization") && token != null ? "Bearer " + token : h.get(1);
-                    try {
-                        b.header(h.get(0), value);
-                    } catch (IllegalArgumentException e) {
-                        return CompletableFuture.failedFuture(new FetchException("INVALID", "invalid request header '" + h.get(0) + "'"));
-                    }
+                    headers.add(List.of(h.get(0), value));
                 }
             }
             String method = req.method() == null ? "GET" : req.method();
-            b.method(method, req.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(req.body()));
             long t0 = System.nanoTime();
             String path = original.getRawPath() == null || original.getRawPath().isEmpty() ? "/" : original.getRawPath();
-            HttpRequest request;
-            try {
-                request = b.build();
-            } catch (IllegalArgumentException e) {
-                return CompletableFuture.failedFuture(new FetchException("INVALID", "invalid request: " + e.getMessage()));
-            }
-            return http.sendAsync(request, LimitedBody.handler(config.executor().limits().responseBodyBytes(), sink.share()))
+            return http.send(new OutboundRequest(method, target, connectTo, headers, req.body(), timeout), sink.share())
                     .handle((r, t) -> {
                         long ms = (System.nanoTime() - t0) / 1_000_000;
                         if (t != null) {
                             Throwable c = t.getCause() != null && t instanceof java.util.concurrent.CompletionException ? t.getCause() : t;
-                            sink.call(method, original.getHost(), path, 0, ms);
-                            if (c instanceof FetchException fe) {
-                                throw fe;
+                            FetchException fe = c instanceof FetchException f ? f : new FetchException("NETWORK", "network error talking to " + original.getHost());
+                            if (!fe.category().equals("INVALID")) {
+                                sink.call(method, original.getHost(), path, 0, ms);
                             }
-                            if (c instanceof HttpTimeoutException) {
-                                sink.transientFailure("TIMEOUT");
-                                throw new FetchException("TIMEOUT", "no response from " + original.getHost() + " within the request timeout");
+                            if (fe.category().equals("TIMEOUT") || fe.category().equals("NETWORK")) {
+                                sink.transientFailure(fe.category());
                             }
-                            sink.transientFailure("NETWORK");
-                            throw new FetchException("NETWORK", (c instanceof ConnectException ? "cannot connect to " : "network error talking to ")
-                                    + original.getHost());
+                            throw fe;
                         }
-                        sink.call(method, original.getHost(), path, r.statusCode(), ms);
-                        List<List<String>> headers = new ArrayList<>();
-                        r.headers().map().forEach((k, vs) -> {
-                            if (!k.startsWith(":")) {
-                                headers.add(List.of(k.toLowerCase(Locale.ROOT), String.join(", ", vs)));
-                            }
-                        });
-                        FetchResponse response = new FetchResponse(r.statusCode(), "", original.toString(), headers, r.body().text());
+                        sink.call(method, original.getHost(), path, r.status(), ms);
+                        FetchResponse response = new FetchResponse(r.status(), "", original.toString(), r.headers(), r.body().text());
                         sink.share().attach(response, r.body().reserved());
                         return response;
                     });
