@@ -24,6 +24,7 @@ import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.gateway.config.GatewayConfig;
 import io.jsworkflows.gateway.messaging.SourcesReader;
 import io.jsworkflows.gateway.messaging.WebhookPublisher;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.logging.Log;
 import io.vertx.core.MultiMap;
 
@@ -95,6 +96,8 @@ public class WebhookIngress {
             return answer(reject(GatewayMetrics.UNKNOWN, Rejection.UNKNOWN_SOURCE, "No such source."));
         }
         SourceDirectory.Source source = found.get();
+        // the delivery's server span (docs/observability.md): which source and workspace, never the body or a secret
+        Span.current().setAttribute(Tracing.SOURCE_ID, source.id()).setAttribute(Tracing.WORKSPACE_ID, source.workspaceId());
         Optional<SecretKeySpec> key = sources.key(source);
         boolean valid = key.isPresent() ? ShopifyHmac.verify(key.get(), body, hmac) : ShopifyHmac.verifyUnknown(body, hmac);
         if (!valid) {
@@ -130,17 +133,20 @@ public class WebhookIngress {
     /** Publishes a verified delivery once per webhook id; completes with 200 after the ack, or 503. */
     public CompletionStage<Answer> deliver(Delivery d) {
         String sourceId = d.source().id();
+        Span span = Span.current(); // the callback below runs on a producer thread
         return replay.once(sourceId, d.webhookId(), () -> publish(d)).handle((result, failure) -> {
             if (failure != null) {
                 Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
                 Log.warnf("source %s: a delivery to %s was not stored (%s: %s); answered 503 so Shopify retries", sourceId, d.topic(),
                         cause.getClass().getSimpleName(), cause.getMessage());
-                return reject(sourceId, Rejection.PUBLISH_FAILED, "The delivery could not be stored; retry later.");
+                return reject(span, sourceId, Rejection.PUBLISH_FAILED, "The delivery could not be stored; retry later.");
             }
             if (result == ReplayGuard.Result.DUPLICATE) {
                 metrics.duplicate(sourceId);
+                span.setAttribute(Tracing.OUTCOME, "duplicate");
             } else {
                 metrics.accepted(sourceId);
+                span.setAttribute(Tracing.OUTCOME, "accepted");
             }
             return Answer.ok(result);
         });
@@ -159,7 +165,12 @@ public class WebhookIngress {
     }
 
     private Answer reject(String metricSource, Rejection rejection, String detail) {
+        return reject(Span.current(), metricSource, rejection, detail);
+    }
+
+    private Answer reject(Span span, String metricSource, Rejection rejection, String detail) {
         metrics.rejected(metricSource, rejection);
+        span.setAttribute(Tracing.OUTCOME, rejection.tag());
         if (Log.isDebugEnabled()) {
             Log.debugf("delivery for source %s rejected: %s", metricSource, rejection.tag());
         }
