@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Observes;
 
 import io.jsworkflows.refresher.config.RefresherConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import io.vertx.mutiny.core.Vertx;
@@ -19,8 +20,8 @@ public class RefresherLifecycle {
     private final RefresherReplica replica;
 
     public RefresherLifecycle(RefresherConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka, Vertx vertx,
-            MeterRegistry registry) {
-        this.replica = new RefresherReplica("token-refresher", config, kafka, vertx, registry);
+            MeterRegistry registry, OpenTelemetry openTelemetry) {
+        this.replica = new RefresherReplica("token-refresher", config, kafka, vertx, registry, null, openTelemetry);
     }
 
     void onStart(@Observes StartupEvent event) {

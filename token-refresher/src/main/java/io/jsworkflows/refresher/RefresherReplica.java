@@ -10,10 +10,12 @@ import io.jsworkflows.refresher.health.LoopHeartbeat;
 import io.jsworkflows.refresher.messaging.GrantsOwner;
 import io.jsworkflows.refresher.messaging.KafkaStatePublisher;
 import io.jsworkflows.refresher.service.RefreshTiming;
+import io.jsworkflows.refresher.service.RefreshTracing;
 import io.jsworkflows.refresher.service.RefresherNode;
 import io.jsworkflows.refresher.service.RefresherStats;
 import io.jsworkflows.refresher.service.TokenEndpointClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -35,6 +37,12 @@ public final class RefresherReplica implements AutoCloseable {
     /** @param endpoint replaces the HTTP token endpoint client when not null (the benchmark wraps it to count calls) */
     public RefresherReplica(String name, RefresherConfig config, Map<String, Object> kafka, Vertx vertx, MeterRegistry registry,
             RefresherNode.Endpoint endpoint) {
+        this(name, config, kafka, vertx, registry, endpoint, OpenTelemetry.noop());
+    }
+
+    /** @param openTelemetry where the refresh spans go (the application's; tests' extra replicas run untraced) */
+    public RefresherReplica(String name, RefresherConfig config, Map<String, Object> kafka, Vertx vertx, MeterRegistry registry,
+            RefresherNode.Endpoint endpoint, OpenTelemetry openTelemetry) {
         TokenCipher grantCipher = TokenCipher.fromConfig(config.crypto().grantKeys().orElse(null),
                 "grant key ring (jsw.crypto.grant-keys, env JSW_CRYPTO_GRANT_KEYS)");
         TokenCipher tokenCipher = TokenCipher.fromConfig(config.crypto().tokenKeys().orElse(null),
@@ -45,12 +53,12 @@ public final class RefresherReplica implements AutoCloseable {
         RefresherConfig.Refresher r = config.refresher();
         this.client = new TokenEndpointClient(vertx, config.hubspot().apiUrl(), clientId, clientSecret, r.maxInFlight(),
                 r.requestTimeout());
-        this.publisher = new KafkaStatePublisher(kafka, name, r.chainWriteTimeout());
+        this.publisher = new KafkaStatePublisher(kafka, name, r.chainWriteTimeout(), openTelemetry);
         RefresherNode.Settings settings = new RefresherNode.Settings(
                 new RefreshTiming(r.lead(), r.jitter(), r.backoffMin(), r.backoffMax()), r.maxInFlight(), r.configAlarmRetry(),
                 r.recentRefreshWindow(), r.sweepInterval(), r.handoverTimeout(), r.loopStallTimeout());
         this.node = new RefresherNode(name, settings, grantCipher, tokenCipher, endpoint != null ? endpoint : client::refresh,
-                publisher, new RefresherStats(registry));
+                publisher, new RefresherStats(registry), new RefreshTracing(openTelemetry));
         this.owner = new GrantsOwner(node, kafka, r.groupId(), name, r.rebuildTimeout(), r.loopStallTimeout());
     }
 

@@ -25,10 +25,19 @@ import io.jsworkflows.contracts.events.TokenState;
 import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.refresher.service.RefreshChainState;
 import io.jsworkflows.refresher.service.StatePublisher;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 
 /**
  * Writes TokenState and ConnectionEvent records with CloudEvents binary-mode headers. A plain producer (not a SmallRye
- * emitter) because partition hand-over must flush exactly this replica's sends before the partitions move.
+ * emitter) because partition hand-over must flush exactly this replica's sends before the partitions move; so the
+ * tracing SmallRye would add is done here: a record written during a refresh gets a producer span, child of the
+ * refresh span, and that span's {@code traceparent} header.
  */
 public final class KafkaStatePublisher implements StatePublisher, AutoCloseable {
 
@@ -36,10 +45,14 @@ public final class KafkaStatePublisher implements StatePublisher, AutoCloseable 
 
     private final KafkaProducer<String, String> producer;
     private final Duration chainAckTimeout;
+    private final Tracer tracer;
+    private final TextMapPropagator propagator;
 
     /** @param chainAckTimeout how long a refresh chain write waits for the broker's acknowledgement */
-    public KafkaStatePublisher(Map<String, Object> kafka, String clientId, Duration chainAckTimeout) {
+    public KafkaStatePublisher(Map<String, Object> kafka, String clientId, Duration chainAckTimeout, OpenTelemetry openTelemetry) {
         this.chainAckTimeout = chainAckTimeout;
+        this.tracer = openTelemetry.getTracer("io.jsworkflows.token-refresher");
+        this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
         Map<String, Object> props = KafkaClientConfig.producer(kafka);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -97,12 +110,28 @@ public final class KafkaStatePublisher implements StatePublisher, AutoCloseable 
         if (value != null) {
             h.add("content-type", bytes("application/json"));
         }
+        Span span = producerSpan(topic, h);
         return producer.send(new ProducerRecord<>(topic, null, key, value, h), (md, ex) -> {
             if (ex != null) {
                 // the value holds a sealed token: name the topic and key only
                 LOG.errorf("could not publish to %s (key %s): %s", topic, key, ex.getClass().getSimpleName());
+                span.setStatus(StatusCode.ERROR, ex.getClass().getSimpleName());
             }
+            span.end();
         });
+    }
+
+    /** A producer span when a span is current (a refresh), its context injected into the headers; otherwise none. */
+    private Span producerSpan(String topic, RecordHeaders h) {
+        Context parent = Context.current();
+        if (!Span.fromContext(parent).getSpanContext().isValid()) {
+            return Span.getInvalid();
+        }
+        Span span = tracer.spanBuilder(topic + " publish").setSpanKind(SpanKind.PRODUCER).setParent(parent)
+                .setAttribute("messaging.system", "kafka").setAttribute("messaging.destination.name", topic)
+                .setAttribute("messaging.operation.type", "send").startSpan();
+        propagator.inject(parent.with(span), h, TraceHeaders.SETTER);
+        return span;
     }
 
     private static byte[] bytes(String s) {

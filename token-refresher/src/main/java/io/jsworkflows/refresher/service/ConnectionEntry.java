@@ -2,6 +2,7 @@ package io.jsworkflows.refresher.service;
 
 import io.jsworkflows.contracts.events.GrantState;
 import io.jsworkflows.contracts.events.TokenState;
+import io.opentelemetry.context.Context;
 
 /**
  * One owned connection: its latest grant, the latest token state (read back or published by us) and its refresh
@@ -24,6 +25,8 @@ final class ConnectionEntry {
     boolean inFlight;
     /** A refresh request arrived while the partition was still being rebuilt. */
     boolean requested;
+    /** The trace of the latest accepted refresh request that carried one: the next refresh continues it. */
+    Context requestedBy;
     /** Bumped whenever the schedule changes, so an earlier queued due time is recognised as stale. */
     long scheduleSeq;
     /** Epoch millis of the pending refresh; 0 when none is scheduled. */

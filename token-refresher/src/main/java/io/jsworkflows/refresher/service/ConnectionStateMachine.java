@@ -110,16 +110,19 @@ final class ConnectionStateMachine {
                 || g.status() == ConnectionStatus.EXPIRED);
     }
 
-    /** The token endpoint's answer for the entry's current grant: the next token state, events and schedule. */
-    void onOutcome(ConnectionEntry e, RefreshOutcome outcome, String usedRefreshToken, long now) {
+    /**
+     * The token endpoint's answer for the entry's current grant: the next token state, events and schedule.
+     *
+     * @return how the refresh is counted
+     */
+    RefresherStats.Outcome onOutcome(ConnectionEntry e, RefreshOutcome outcome, String usedRefreshToken, long now) {
         TokenState t = e.token;
         switch (outcome) {
             case RefreshOutcome.Success s -> {
                 if (s.refreshToken() != null && !s.refreshToken().equals(usedRefreshToken) && !recordChain(e, s.refreshToken(), now)) {
                     // never publish a token state ahead of its chain: a crash right after would lose the refresh token
-                    onOutcome(e, new RefreshOutcome.Transient("the rotated refresh token could not be recorded on "
+                    return onOutcome(e, new RefreshOutcome.Transient("the rotated refresh token could not be recorded on "
                             + Topics.REFRESH_CHAIN, null), s.refreshToken(), now);
-                    return;
                 }
                 boolean wasUnhealthy = e.degradedAnnounced || t.status() == ConnectionStatus.EXPIRED
                         || t.status() == ConnectionStatus.DEGRADED;
@@ -137,6 +140,7 @@ final class ConnectionStateMachine {
                 alarm.set(null);
                 stats.refresh(RefresherStats.Outcome.SUCCESS);
                 schedule.schedule(e, settings.timing().dueAt(now, e.token.expiresAt().toEpochMilli(), random()));
+                return RefresherStats.Outcome.SUCCESS;
             }
             case RefreshOutcome.Rejected r -> {
                 publish(e, ConnectionStatus.NEEDS_REAUTH, null, t.expiresAt(), t.refreshedAt(), r.reason());
@@ -147,6 +151,7 @@ final class ConnectionStateMachine {
                 stats.refresh(RefresherStats.Outcome.NEEDS_REAUTH);
                 LOG.warnf("%s: connection %s (%s) needs the user to reconnect: %s", name, e.connectionId, e.grant.handle(),
                         r.reason());
+                return RefresherStats.Outcome.NEEDS_REAUTH;
             }
             case RefreshOutcome.Misconfigured m -> {
                 e.misconfigured = true;
@@ -157,6 +162,7 @@ final class ConnectionStateMachine {
                     event(e, ConnectionEvent.Type.CONFIGURATION_ALARM, m.reason());
                 }
                 schedule.schedule(e, now + settings.configAlarmRetry().toMillis());
+                return RefresherStats.Outcome.MISCONFIGURED;
             }
             case RefreshOutcome.Transient f -> {
                 e.transientFailures++;
@@ -172,6 +178,7 @@ final class ConnectionStateMachine {
                 long delay = settings.timing().backoffMillis(e.transientFailures, f.retryAfter(), random());
                 stats.refresh(RefresherStats.Outcome.TRANSIENT);
                 schedule.schedule(e, now + delay);
+                return RefresherStats.Outcome.TRANSIENT;
             }
         }
     }

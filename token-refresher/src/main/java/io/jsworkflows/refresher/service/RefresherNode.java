@@ -17,6 +17,9 @@ import io.jsworkflows.contracts.events.GrantState;
 import io.jsworkflows.contracts.events.RefreshRequest;
 import io.jsworkflows.contracts.events.TokenState;
 import io.jsworkflows.refresher.health.LoopHeartbeat;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -48,6 +51,7 @@ public final class RefresherNode implements AutoCloseable {
     private final Endpoint endpoint;
     private final StatePublisher publisher;
     private final RefresherStats stats;
+    private final RefreshTracing tracing;
 
     private final Semaphore permits;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -57,18 +61,24 @@ public final class RefresherNode implements AutoCloseable {
     private final LoopHeartbeat schedulerHeartbeat;
     private volatile boolean running = true;
 
-    /** A node with its own partition book, schedule and state machine. */
+    /** A node with its own partition book, schedule and state machine, without tracing. */
     public RefresherNode(String name, Settings settings, TokenCipher grantCipher, TokenCipher tokenCipher, Endpoint endpoint,
             StatePublisher publisher, RefresherStats stats) {
+        this(name, settings, grantCipher, tokenCipher, endpoint, publisher, stats, RefreshTracing.off());
+    }
+
+    /** A node with its own partition book, schedule and state machine. */
+    public RefresherNode(String name, Settings settings, TokenCipher grantCipher, TokenCipher tokenCipher, Endpoint endpoint,
+            StatePublisher publisher, RefresherStats stats, RefreshTracing tracing) {
         PartitionBook book = new PartitionBook();
         RefreshSchedule schedule = new RefreshSchedule();
         this(name, settings, book, schedule,
                 new ConnectionStateMachine(name, settings, book, schedule, grantCipher, tokenCipher, publisher, stats), grantCipher,
-                endpoint, publisher, stats);
+                endpoint, publisher, stats, tracing);
     }
 
     RefresherNode(String name, Settings settings, PartitionBook book, RefreshSchedule schedule, ConnectionStateMachine machine,
-            TokenCipher grantCipher, Endpoint endpoint, StatePublisher publisher, RefresherStats stats) {
+            TokenCipher grantCipher, Endpoint endpoint, StatePublisher publisher, RefresherStats stats, RefreshTracing tracing) {
         this.name = name;
         this.settings = settings;
         this.book = book;
@@ -78,6 +88,7 @@ public final class RefresherNode implements AutoCloseable {
         this.endpoint = endpoint;
         this.publisher = publisher;
         this.stats = stats;
+        this.tracing = tracing;
         this.permits = new Semaphore(Math.max(1, settings.maxInFlight()));
         stats.gauges(book::scheduledCount, inFlight::get, book::connections, book::partitionCount,
                 () -> machine.configurationAlarm() == null ? 0 : 1);
@@ -212,6 +223,11 @@ public final class RefresherNode implements AutoCloseable {
      * has not seen the newer token that is already published (a known version of 0 means "unknown").
      */
     public boolean onRefreshRequest(RefreshRequest request) {
+        return onRefreshRequest(request, null);
+    }
+
+    /** @param requestedBy the requester's trace (from the request record's {@code traceparent}), or null */
+    public boolean onRefreshRequest(RefreshRequest request, Context requestedBy) {
         ConnectionEntry e = book.entry(request.connectionId());
         if (e == null) {
             return false; // not ours (or unknown)
@@ -224,6 +240,7 @@ public final class RefresherNode implements AutoCloseable {
             }
             if (!ps.caughtUp) {
                 e.requested = true;
+                e.requestedBy = requestedBy;
                 stats.request(true);
                 return true;
             }
@@ -247,6 +264,7 @@ public final class RefresherNode implements AutoCloseable {
             }
             LOG.debugf("%s: refresh request for %s (%s)", name, e.connectionId, request.reason());
             schedule.schedule(e, now);
+            e.requestedBy = requestedBy;
             stats.request(true);
             return true;
         }
@@ -286,6 +304,8 @@ public final class RefresherNode implements AutoCloseable {
         long now = System.currentTimeMillis();
         long grantVersion;
         String sealedRefresh;
+        String workspaceId;
+        Context requestedBy;
         PartitionBook.PartitionState ps;
         synchronized (e) {
             ps = book.partition(e.partition);
@@ -297,8 +317,12 @@ public final class RefresherNode implements AutoCloseable {
             e.dueAt = 0;
             grantVersion = e.grant.grantVersion();
             sealedRefresh = e.sealedRefreshToken();
+            workspaceId = e.grant.workspaceId();
+            requestedBy = e.requestedBy;
+            e.requestedBy = null;
             ps.inFlight.incrementAndGet();
         }
+        Span span = tracing.start(e.connectionId, workspaceId, requestedBy);
         inFlight.incrementAndGet();
         stats.lag(now - d.at());
         String refreshToken;
@@ -306,21 +330,25 @@ public final class RefresherNode implements AutoCloseable {
             refreshToken = grantCipher.open(sealedRefresh, e.connectionId);
         } catch (TokenCipher.SealedValueException ex) {
             complete(e, grantVersion, ps, new RefreshOutcome.Misconfigured(
-                    "the grant key ring (jsw.crypto.grant-keys) cannot open a refresh token: " + ex.getMessage()), null);
+                    "the grant key ring (jsw.crypto.grant-keys) cannot open a refresh token: " + ex.getMessage()), null, span);
             return true;
         }
         final String used = refreshToken;
-        endpoint.refresh(refreshToken).subscribe().with(
-                outcome -> completions.execute(() -> complete(e, grantVersion, ps, outcome, used)),
-                failure -> completions.execute(() -> complete(e, grantVersion, ps,
-                        new RefreshOutcome.Transient("token endpoint call failed (" + failure.getClass().getSimpleName() + ")",
-                                null), used)));
+        try (Scope ignored = span.makeCurrent()) { // the token endpoint call's client span, if any, belongs to the refresh
+            endpoint.refresh(refreshToken).subscribe().with(
+                    outcome -> completions.execute(() -> complete(e, grantVersion, ps, outcome, used, span)),
+                    failure -> completions.execute(() -> complete(e, grantVersion, ps,
+                            new RefreshOutcome.Transient("token endpoint call failed (" + failure.getClass().getSimpleName() + ")",
+                                    null), used, span)));
+        }
         return true;
     }
 
     private void complete(ConnectionEntry e, long grantVersion, PartitionBook.PartitionState ps, RefreshOutcome outcome,
-            String used) {
-        try {
+            String used, Span span) {
+        RefresherStats.Outcome counted = RefresherStats.Outcome.DISCARDED;
+        // what the result publishes (token state, events, chain link) carries the refresh's trace
+        try (Scope ignored = span.makeCurrent()) {
             synchronized (e) {
                 e.inFlight = false;
                 if (e.removed) {
@@ -333,12 +361,13 @@ public final class RefresherNode implements AutoCloseable {
                         machine.reconcile(e, System.currentTimeMillis());
                     }
                 } else {
-                    machine.onOutcome(e, outcome, used, System.currentTimeMillis());
+                    counted = machine.onOutcome(e, outcome, used, System.currentTimeMillis());
                 }
             }
         } catch (RuntimeException ex) {
             LOG.errorf(ex, "%s: could not record the refresh result of %s", name, e.connectionId);
         } finally {
+            RefreshTracing.end(span, counted);
             ps.inFlight.decrementAndGet();
             inFlight.decrementAndGet();
             permits.release();

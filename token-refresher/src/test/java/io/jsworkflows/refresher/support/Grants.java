@@ -62,13 +62,25 @@ public final class Grants implements AutoCloseable {
     }
 
     public void requestRefresh(String connectionId, long knownTokenVersion) {
-        RefreshRequest r = new RefreshRequest(RefreshRequest.SCHEMA_VERSION, UUID.randomUUID().toString(), connectionId, "ws-test",
+        requestRefresh(connectionId, knownTokenVersion, "ws-test", null);
+    }
+
+    /** A refresh request claiming {@code workspaceId}, with a {@code traceparent} header when not null. */
+    public void requestRefresh(String connectionId, long knownTokenVersion, String workspaceId, String traceparent) {
+        RefreshRequest r = new RefreshRequest(RefreshRequest.SCHEMA_VERSION, UUID.randomUUID().toString(), connectionId, workspaceId,
                 RefreshRequest.Reason.MANUAL, knownTokenVersion, "test", Instant.now());
-        send(Topics.REFRESH_REQUESTS, connectionId, ContractsJson.write(r), CloudEventTypes.REFRESH_REQUEST);
+        RecordHeaders h = new RecordHeaders();
+        if (traceparent != null) {
+            h.add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
+        }
+        send(Topics.REFRESH_REQUESTS, connectionId, ContractsJson.write(r), CloudEventTypes.REFRESH_REQUEST, h);
     }
 
     private void send(String topic, String key, String value, String type) {
-        RecordHeaders h = new RecordHeaders();
+        send(topic, key, value, type, new RecordHeaders());
+    }
+
+    private void send(String topic, String key, String value, String type, RecordHeaders h) {
         h.add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
         h.add("ce_id", UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
         h.add("ce_type", type.getBytes(StandardCharsets.UTF_8));

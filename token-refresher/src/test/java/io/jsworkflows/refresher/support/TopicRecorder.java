@@ -18,8 +18,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /** Records every value written to a topic from now on (all partitions), with the time it was received. */
 public final class TopicRecorder<T> implements AutoCloseable {
 
-    /** One received record; {@code value} is null for a tombstone. */
-    public record Received<T>(String key, T value, Instant receivedAt) {
+    /** One received record; {@code value} is null for a tombstone, {@code traceparent} when the record has none. */
+    public record Received<T>(String key, T value, Instant receivedAt, String traceparent) {
     }
 
     private final List<Received<T>> received = new CopyOnWriteArrayList<>();
@@ -39,7 +39,9 @@ public final class TopicRecorder<T> implements AutoCloseable {
             while (running) {
                 try {
                     for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                        received.add(new Received<>(r.key(), r.value() == null ? null : parse.apply(r.value()), Instant.now()));
+                        org.apache.kafka.common.header.Header tp = r.headers().lastHeader("traceparent");
+                        received.add(new Received<>(r.key(), r.value() == null ? null : parse.apply(r.value()), Instant.now(),
+                                tp == null ? null : new String(tp.value(), java.nio.charset.StandardCharsets.UTF_8)));
                     }
                 } catch (org.apache.kafka.common.errors.WakeupException e) {
                     break;
