@@ -31,6 +31,8 @@ public interface JswConfig {
 
     Web web();
 
+    Runs runs();
+
     interface Crypto {
         /** Key ring sealing refresh tokens (shared with token-refresher). */
         Optional<String> grantKeys();
@@ -104,5 +106,19 @@ public interface JswConfig {
         /** Marks the session cookie Secure (set when the service is reached over https). */
         @WithDefault("false")
         boolean secureCookie();
+    }
+
+    interface Runs {
+        /** Runs whose latest event is older than this are purged (the run events topic keeps 7 days too). */
+        @WithDefault("P7D")
+        Duration retention();
+
+        /** Dead letters are kept this long (like the dead letter topic), replayed or not. */
+        @WithDefault("P30D")
+        Duration deadLetterRetention();
+
+        /** How often the purge runs. */
+        @WithDefault("1h")
+        String purgeInterval();
     }
 }

@@ -12,11 +12,11 @@ public class ConsumerFailures {
 
     private final Map<String, Instant> failingSince = new ConcurrentHashMap<>();
 
-    void succeeded(String channel) {
+    public void succeeded(String channel) {
         failingSince.remove(channel);
     }
 
-    void failed(String channel) {
+    public void failed(String channel) {
         failingSince.putIfAbsent(channel, Instant.now());
     }
 
