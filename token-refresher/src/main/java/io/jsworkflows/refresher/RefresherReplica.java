@@ -15,6 +15,7 @@ import io.jsworkflows.refresher.service.RefresherNode;
 import io.jsworkflows.refresher.service.RefresherStats;
 import io.jsworkflows.refresher.service.TokenEndpointClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.mutiny.core.Vertx;
 
@@ -28,6 +29,7 @@ public final class RefresherReplica implements AutoCloseable {
     private final TokenEndpointClient client;
     private final RefresherNode node;
     private final GrantsOwner owner;
+    private final List<KafkaClientMetrics> clientMetrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public RefresherReplica(String name, RefresherConfig config, Map<String, Object> kafka, Vertx vertx, MeterRegistry registry) {
@@ -60,6 +62,9 @@ public final class RefresherReplica implements AutoCloseable {
         this.node = new RefresherNode(name, settings, grantCipher, tokenCipher, endpoint != null ? endpoint : client::refresh,
                 publisher, new RefresherStats(registry), new RefreshTracing(openTelemetry));
         this.owner = new GrantsOwner(node, kafka, r.groupId(), name, r.rebuildTimeout(), r.loopStallTimeout());
+        // the plain clients' own metrics (lag, request rates); SmallRye's channels get theirs from Quarkus
+        this.clientMetrics = List.of(new KafkaClientMetrics(owner.consumer()), new KafkaClientMetrics(publisher.producer()));
+        clientMetrics.forEach(m -> m.bindTo(registry));
     }
 
     private static String required(String value, String property, String env) {
@@ -104,6 +109,7 @@ public final class RefresherReplica implements AutoCloseable {
             return;
         }
         owner.close();
+        clientMetrics.forEach(KafkaClientMetrics::close);
         node.close();
         client.close();
         publisher.close();

@@ -71,7 +71,12 @@ class GrantLifecycleTest {
                 .body(containsString("jsw_refresher_tokens_expired_while_owned_total"))
                 .body(containsString("jsw_refresher_scheduled"))
                 .body(containsString("jsw_refresher_refreshes_in_flight"))
-                .body(containsString("jsw_refresher_refresh_lag_seconds"));
+                .body(containsString("jsw_refresher_refresh_lag_seconds"))
+                .body(containsString("jsw_refresher_refresh_duration_seconds_bucket{outcome=\"success\""))
+                .body(containsString("jsw_refresher_tokens_expiry_min_seconds"))
+                // the plain clients' own metrics: the grants consumer's lag, the state producer's sends
+                .body(containsString("kafka_consumer_fetch_manager_records_lag_max{client_id=\"token-refresher\""))
+                .body(containsString("kafka_producer_record_send_total{client_id=\"token-refresher\""));
     }
 
     @Test

@@ -76,6 +76,11 @@ public final class GrantsOwner implements ConsumerRebalanceListener, AutoCloseab
         this.thread = Thread.ofPlatform().name(clientId + "-grants").unstarted(this::run);
     }
 
+    /** For its client metrics only ({@code metrics()} may be called from any thread). */
+    public org.apache.kafka.clients.consumer.Consumer<String, String> consumer() {
+        return consumer;
+    }
+
     public void start() {
         thread.start();
     }

@@ -138,6 +138,11 @@ public final class KafkaStatePublisher implements StatePublisher, AutoCloseable 
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** For its client metrics only. */
+    public org.apache.kafka.clients.producer.Producer<String, String> producer() {
+        return producer;
+    }
+
     @Override
     public void flush() {
         producer.flush();

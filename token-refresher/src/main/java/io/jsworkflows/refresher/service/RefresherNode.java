@@ -91,7 +91,7 @@ public final class RefresherNode implements AutoCloseable {
         this.tracing = tracing;
         this.permits = new Semaphore(Math.max(1, settings.maxInFlight()));
         stats.gauges(book::scheduledCount, inFlight::get, book::connections, book::partitionCount,
-                () -> machine.configurationAlarm() == null ? 0 : 1);
+                () -> machine.configurationAlarm() == null ? 0 : 1, this::soonestExpirySeconds);
         this.scheduler = Thread.ofPlatform().name(name + "-scheduler").daemon().unstarted(this::scheduleLoop);
         this.schedulerHeartbeat = new LoopHeartbeat(name + "-scheduler", settings.loopStallTimeout());
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name(name + "-sweeper").daemon().factory());
@@ -323,6 +323,7 @@ public final class RefresherNode implements AutoCloseable {
             ps.inFlight.incrementAndGet();
         }
         Span span = tracing.start(e.connectionId, workspaceId, requestedBy);
+        long startedAt = System.nanoTime();
         inFlight.incrementAndGet();
         stats.lag(now - d.at());
         String refreshToken;
@@ -330,22 +331,23 @@ public final class RefresherNode implements AutoCloseable {
             refreshToken = grantCipher.open(sealedRefresh, e.connectionId);
         } catch (TokenCipher.SealedValueException ex) {
             complete(e, grantVersion, ps, new RefreshOutcome.Misconfigured(
-                    "the grant key ring (jsw.crypto.grant-keys) cannot open a refresh token: " + ex.getMessage()), null, span);
+                    "the grant key ring (jsw.crypto.grant-keys) cannot open a refresh token: " + ex.getMessage()), null, span,
+                    startedAt);
             return true;
         }
         final String used = refreshToken;
         try (Scope ignored = span.makeCurrent()) { // the token endpoint call's client span, if any, belongs to the refresh
             endpoint.refresh(refreshToken).subscribe().with(
-                    outcome -> completions.execute(() -> complete(e, grantVersion, ps, outcome, used, span)),
+                    outcome -> completions.execute(() -> complete(e, grantVersion, ps, outcome, used, span, startedAt)),
                     failure -> completions.execute(() -> complete(e, grantVersion, ps,
                             new RefreshOutcome.Transient("token endpoint call failed (" + failure.getClass().getSimpleName() + ")",
-                                    null), used, span)));
+                                    null), used, span, startedAt)));
         }
         return true;
     }
 
     private void complete(ConnectionEntry e, long grantVersion, PartitionBook.PartitionState ps, RefreshOutcome outcome,
-            String used, Span span) {
+            String used, Span span, long startedAt) {
         RefresherStats.Outcome counted = RefresherStats.Outcome.DISCARDED;
         // what the result publishes (token state, events, chain link) carries the refresh's trace
         try (Scope ignored = span.makeCurrent()) {
@@ -367,6 +369,7 @@ public final class RefresherNode implements AutoCloseable {
         } catch (RuntimeException ex) {
             LOG.errorf(ex, "%s: could not record the refresh result of %s", name, e.connectionId);
         } finally {
+            stats.duration(counted, System.nanoTime() - startedAt);
             RefreshTracing.end(span, counted);
             ps.inFlight.decrementAndGet();
             inFlight.decrementAndGet();
@@ -399,6 +402,19 @@ public final class RefresherNode implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- views
+
+    /** Seconds until the soonest usable owned token expires (negative: already expired), NaN when there is none. */
+    double soonestExpirySeconds() {
+        long now = System.currentTimeMillis();
+        long soonest = Long.MAX_VALUE;
+        for (ConnectionEntry e : book.entries()) {
+            TokenState t = e.token; // a racy read is fine for a gauge
+            if (t != null && t.status().usable() && t.expiresAt() != null) {
+                soonest = Math.min(soonest, t.expiresAt().toEpochMilli());
+            }
+        }
+        return soonest == Long.MAX_VALUE ? Double.NaN : (soonest - now) / 1000.0;
+    }
 
     public int scheduledCount() {
         return book.scheduledCount();

@@ -28,6 +28,7 @@ public final class RefresherStats {
     private final Counter requestsAccepted;
     private final Counter requestsIgnored;
     private final Timer lag;
+    private final Map<Outcome, Timer> durations = new EnumMap<>(Outcome.class);
 
     public RefresherStats(MeterRegistry registry) {
         this.registry = registry;
@@ -39,13 +40,22 @@ public final class RefresherStats {
                 .description("Access tokens that expired while this replica owned them (must stay 0)").register(registry);
         requestsAccepted = Counter.builder("jsw.refresher.refresh.requests").tag("result", "accepted").register(registry);
         requestsIgnored = Counter.builder("jsw.refresher.refresh.requests").tag("result", "ignored").register(registry);
+        for (Outcome o : Outcome.values()) {
+            durations.put(o, Timer.builder("jsw.refresher.refresh.duration").tag("outcome", o.tag())
+                    .description("A refresh from its start to its recorded result (the token endpoint call and the writes)")
+                    .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(5))
+                    .maximumExpectedValue(java.time.Duration.ofSeconds(60)).register(registry));
+        }
         lag = Timer.builder("jsw.refresher.refresh.lag")
                 .description("Delay between a refresh's due time and its start").publishPercentiles(0.5, 0.99)
                 .register(registry);
     }
 
     void gauges(Supplier<Number> scheduled, Supplier<Number> inFlight, Supplier<Number> owned, Supplier<Number> partitions,
-            Supplier<Number> alarm) {
+            Supplier<Number> alarm, Supplier<Number> soonestExpiry) {
+        Gauge.builder("jsw.refresher.tokens.expiry.min", soonestExpiry).baseUnit("seconds")
+                .description("Seconds until the soonest-expiring usable access token this replica owns expires (NaN: none)")
+                .register(registry);
         Gauge.builder("jsw.refresher.scheduled", scheduled).description("Connections with a refresh scheduled").register(registry);
         Gauge.builder("jsw.refresher.refreshes.in.flight", inFlight).description("Token endpoint calls in flight").register(registry);
         Gauge.builder("jsw.refresher.connections.owned", owned).description("Connections of the partitions this replica owns")
@@ -57,6 +67,10 @@ public final class RefresherStats {
 
     void refresh(Outcome outcome) {
         refreshes.get(outcome).increment();
+    }
+
+    void duration(Outcome outcome, long nanos) {
+        durations.get(outcome).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void lag(long millis) {

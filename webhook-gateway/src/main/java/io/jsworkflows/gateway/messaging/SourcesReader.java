@@ -26,6 +26,8 @@ import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.SourceState;
 import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.gateway.service.SourceDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -46,12 +48,16 @@ public class SourcesReader {
     private volatile boolean running = true;
     private volatile long lastFetchNanos;
     private KafkaConsumer<String, String> consumer;
+    private final MeterRegistry registry;
+    private KafkaClientMetrics clientMetrics;
     private Thread thread;
     private Metric fetchTotal;
     private double fetches;
 
-    public SourcesReader(SourceDirectory directory, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+    public SourcesReader(SourceDirectory directory, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            MeterRegistry registry) {
         this.directory = directory;
+        this.registry = registry;
         this.kafka = new HashMap<>();
         kafkaConfig.forEach((k, v) -> {
             if (k.equals("bootstrap.servers") || k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
@@ -68,6 +74,8 @@ public class SourcesReader {
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // created by deployment, with its partitions
         consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+        clientMetrics = new KafkaClientMetrics(consumer); // lag and fetch rates of the view (a plain client: not bound by Quarkus)
+        clientMetrics.bindTo(registry);
         thread = Thread.ofPlatform().daemon().name("jsw-view-" + Topics.SOURCES).start(this::loop);
     }
 
@@ -165,6 +173,9 @@ public class SourcesReader {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (clientMetrics != null) {
+            clientMetrics.close();
         }
     }
 }

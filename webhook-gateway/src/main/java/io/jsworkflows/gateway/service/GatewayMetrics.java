@@ -1,8 +1,9 @@
 package io.jsworkflows.gateway.service;
 
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,53 +12,55 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Per-source delivery metrics. The {@code source} tag is a source id only for sources in the view; any other id a
- * caller puts in the URL is counted as {@code unknown}, so that random ids cannot grow the number of series.
+ * Delivery metrics (Prometheus names: jsw_gateway_*, docs/observability.md). Labels are outcomes and reasons only: a
+ * source id is a tenant's id, and one series per source would grow with the number of shops (and with every id a
+ * caller puts in a URL); a delivery's source and workspace are on its trace instead.
  */
 @ApplicationScoped
 public class GatewayMetrics {
 
-    public static final String UNKNOWN = "unknown";
-
-    private final MeterRegistry registry;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Counter accepted;
+    private final Counter duplicates;
+    private final Map<Rejection, Counter> rejected = new EnumMap<>(Rejection.class);
+    private final Timer publishOk;
+    private final Timer publishFailed;
 
     public GatewayMetrics(MeterRegistry registry) {
-        this.registry = registry;
+        accepted = Counter.builder("jsw.gateway.deliveries.accepted").description("Deliveries published (200 after the ack)")
+                .register(registry);
+        duplicates = Counter.builder("jsw.gateway.deliveries.duplicates").description("Replays answered 200 without a record")
+                .register(registry);
+        for (Rejection r : Rejection.values()) {
+            rejected.put(r, Counter.builder("jsw.gateway.deliveries.rejected").tag("reason", r.tag())
+                    .description("Deliveries answered with an error, by reason").register(registry));
+        }
+        publishOk = publishTimer(registry, "ok");
+        publishFailed = publishTimer(registry, "failed");
     }
 
-    public void accepted(String source) {
-        counter("jsw.gateway.deliveries.accepted", source, null).increment();
+    private static Timer publishTimer(MeterRegistry registry, String outcome) {
+        return Timer.builder("jsw.gateway.publish")
+                .description("Time from handing a delivery to the producer to Kafka's acknowledgement")
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
     }
 
-    public void duplicate(String source) {
-        counter("jsw.gateway.deliveries.duplicates", source, null).increment();
+    public void accepted() {
+        accepted.increment();
     }
 
-    public void rejected(String source, Rejection reason) {
-        counter("jsw.gateway.deliveries.rejected", source, reason.tag()).increment();
+    public void duplicate() {
+        duplicates.increment();
+    }
+
+    public void rejected(Rejection reason) {
+        rejected.get(reason).increment();
     }
 
     /** Time from handing the record to the producer to Kafka's acknowledgement (or failure). */
-    public void publishLatency(String source, boolean ok, long nanos) {
-        String key = source + (ok ? "|ok" : "|failed");
-        timers.computeIfAbsent(key, k -> Timer.builder("jsw.gateway.publish")
-                .description("Time from handing a delivery to the producer to Kafka's acknowledgement")
-                .tag("source", source).tag("outcome", ok ? "ok" : "failed")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-    }
-
-    private Counter counter(String name, String source, String reason) {
-        String key = name + '|' + source + '|' + reason;
-        return counters.computeIfAbsent(key, k -> {
-            Counter.Builder b = Counter.builder(name).tag("source", source);
-            if (reason != null) {
-                b.tag("reason", reason);
-            }
-            return b.register(registry);
-        });
+    public void publishLatency(boolean ok, long nanos) {
+        (ok ? publishOk : publishFailed).record(nanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -58,6 +58,8 @@ public class WebhookIngress {
 
     /** Shopify's ids are UUIDs; the bound keeps the replay memory bounded in bytes, not only in entries. */
     static final int MAX_WEBHOOK_ID = 256;
+    /** How the log names a source id that is not in the view (such ids are the caller's, not ours to repeat). */
+    static final String UNKNOWN = "unknown";
     private static final JsonFactory JSON = JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
     private static final String SUPPORTED = Topics.SHOPIFY_SOURCE_TOPICS.stream().map(t -> t.substring("shopify.".length()) + "/*")
             .collect(Collectors.joining(", "));
@@ -87,13 +89,13 @@ public class WebhookIngress {
     /** The CPU-only part: verification and the record to write. Never blocks. */
     public Checked check(String sourceId, MultiMap headers, byte[] body) {
         if (!reader.caughtUp().isDone()) {
-            return answer(reject(GatewayMetrics.UNKNOWN, Rejection.NOT_READY, "The gateway is still loading its sources; retry."));
+            return answer(reject(UNKNOWN, Rejection.NOT_READY, "The gateway is still loading its sources; retry."));
         }
         Optional<SourceDirectory.Source> found = sources.find(sourceId);
         String hmac = headers.get(ShopifyHeaders.HMAC);
         if (found.isEmpty()) {
             ShopifyHmac.verifyUnknown(body, hmac); // the same work as a bad signature: timing tells nothing
-            return answer(reject(GatewayMetrics.UNKNOWN, Rejection.UNKNOWN_SOURCE, "No such source."));
+            return answer(reject(UNKNOWN, Rejection.UNKNOWN_SOURCE, "No such source."));
         }
         SourceDirectory.Source source = found.get();
         // the delivery's server span (docs/observability.md): which source and workspace, never the body or a secret
@@ -142,10 +144,10 @@ public class WebhookIngress {
                 return reject(span, sourceId, Rejection.PUBLISH_FAILED, "The delivery could not be stored; retry later.");
             }
             if (result == ReplayGuard.Result.DUPLICATE) {
-                metrics.duplicate(sourceId);
+                metrics.duplicate();
                 span.setAttribute(Tracing.OUTCOME, "duplicate");
             } else {
-                metrics.accepted(sourceId);
+                metrics.accepted();
                 span.setAttribute(Tracing.OUTCOME, "accepted");
             }
             return Answer.ok(result);
@@ -157,22 +159,22 @@ public class WebhookIngress {
         return publisher.publish(d.topic(), d.source().shopDomain(), d.headers(), d.body())
                 .ifNoItem().after(config.publish().timeout()).fail()
                 .subscribeAsCompletionStage()
-                .whenComplete((x, failure) -> metrics.publishLatency(d.source().id(), failure == null, System.nanoTime() - t0));
+                .whenComplete((x, failure) -> metrics.publishLatency(failure == null, System.nanoTime() - t0));
     }
 
     private String known(String sourceId) {
-        return sources.find(sourceId).map(SourceDirectory.Source::id).orElse(GatewayMetrics.UNKNOWN);
+        return sources.find(sourceId).map(SourceDirectory.Source::id).orElse(UNKNOWN);
     }
 
-    private Answer reject(String metricSource, Rejection rejection, String detail) {
-        return reject(Span.current(), metricSource, rejection, detail);
+    private Answer reject(String logSource, Rejection rejection, String detail) {
+        return reject(Span.current(), logSource, rejection, detail);
     }
 
-    private Answer reject(Span span, String metricSource, Rejection rejection, String detail) {
-        metrics.rejected(metricSource, rejection);
+    private Answer reject(Span span, String logSource, Rejection rejection, String detail) {
+        metrics.rejected(rejection);
         span.setAttribute(Tracing.OUTCOME, rejection.tag());
         if (Log.isDebugEnabled()) {
-            Log.debugf("delivery for source %s rejected: %s", metricSource, rejection.tag());
+            Log.debugf("delivery for source %s rejected: %s", logSource, rejection.tag());
         }
         return Answer.problem(rejection, detail);
     }
