@@ -128,6 +128,19 @@ final class Fixtures {
         return t;
     }
 
+    /**
+     * A grant at the emulator with {@code granted} scopes, published as an ACTIVE token whose TokenState claims
+     * {@code claimed} (the same list, unless a test wants HubSpot itself to refuse what the platform believes granted).
+     */
+    static HubSpotEmulator.Tokens connectWithScopes(String connectionId, String workspaceId, String handle, List<String> granted,
+            List<String> claimed) {
+        HubSpotEmulator.Tokens t = emulator().issueTokens(HubSpotEmulator.PORTAL_ID, granted);
+        TokenState s = new TokenState(TokenState.SCHEMA_VERSION, connectionId, workspaceId, handle, t.hubId(), claimed, ConnectionStatus.ACTIVE,
+                CIPHER.seal(t.accessToken(), connectionId), Instant.now().plusSeconds(t.expiresIn()), 1, 1, Instant.now(), null);
+        send(Topics.CONNECTION_TOKENS, connectionId, ContractsJson.write(s), Map.of("ce_type", "io.jsworkflows.connection.token.v1"));
+        return t;
+    }
+
     static void send(String topic, String key, String value, Map<String, String> headers) {
         RecordHeaders h = new RecordHeaders();
         headers.forEach((k, v) -> h.add(k, v.getBytes(StandardCharsets.UTF_8)));

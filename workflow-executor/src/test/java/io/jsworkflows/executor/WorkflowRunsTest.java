@@ -1,5 +1,6 @@
 package io.jsworkflows.executor;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -218,6 +219,53 @@ class WorkflowRunsTest {
                 "fetch failed: requests to 169.254.169.254 are refused: it is a link-local (metadata) address, which workflows may not reach (an operator can allow it with jsw.executor.egress.allow)",
                 "fetch failed: requests to 10.0.0.1 are refused: it is a private address, which workflows may not reach (an operator can allow it with jsw.executor.egress.allow)");
         assertThat(e.httpCalls()).isEmpty();
+    }
+
+    /**
+     * A connection granted without {@code crm.objects.deals.write}: creating a deal fails before the request is sent, with
+     * an error that names the connection, the scope and the row to tick; where the platform believes the scope granted
+     * but HubSpot does not, HubSpot's 403 MISSING_SCOPES is translated into the same kind of error.
+     */
+    @Test
+    void aCallTheConnectionsScopesDoNotCoverSaysWhatToGrant() {
+        List<String> noDealWrites = List.of("oauth", "crm.objects.contacts.read", "crm.objects.contacts.write", "crm.objects.deals.read");
+        Fixtures.connectWithScopes("conn-scoped-a", WS, "scoped-a", noDealWrites, noDealWrites);
+        Fixtures.connectWithScopes("conn-scoped-b", WS, "scoped-b", noDealWrites, Fixtures.SCOPES);
+        Fixtures.createTopic("orders.scopes", 1);
+        String src = """
+                export class Workflow {
+                  async start(data, headers, api) {
+                    const { token, error } = await api.getOAuthToken(data.handle);
+                    if (error) throw new Error(error);
+                    try {
+                      const r = await fetch('https://api.hubapi.com/crm/v3/objects/deals', { method: 'POST',
+                        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+                        body: JSON.stringify({ properties: { dealname: 'From order' } }) });
+                      console.log('status ' + r.status);
+                    } catch (e) { console.log(e.message); }
+                  }
+                }""";
+        // at deploy, a literal handle's connection is checked against the calls visible in the source
+        String literal = src.replace("data.handle", "'scoped-a'");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Fixtures.deploy(KEY, "scope-warned", literal, "orders.scopes", NO_RETRIES)
+                .statusCode(org.hamcrest.Matchers.oneOf(200, 201))
+                .body("warnings", org.hamcrest.Matchers.contains("The HubSpot connection 'scoped-a' lacks the scope crm.objects.deals.write,"
+                        + " which the POST to /crm/v3/objects/deals on line 6 needs; reconnect it with \"Deals: Create/update/delete\" ticked.")));
+        given().header("Authorization", "Bearer " + KEY).delete("/api/v1/workflows/scope-warned").then().statusCode(204);
+        Fixtures.deploy(KEY, "scope-probe", src, "orders.scopes", NO_RETRIES).statusCode(201).body("warnings", org.hamcrest.Matchers.nullValue());
+        Fixtures.send("orders.scopes", "a", "{\"handle\":\"scoped-a\"}", Fixtures.shopifyHeaders(UUID.randomUUID().toString()));
+        Fixtures.send("orders.scopes", "b", "{\"handle\":\"scoped-b\"}", Fixtures.shopifyHeaders(UUID.randomUUID().toString()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> events("scope-probe", RunEvent.Type.SUCCEEDED).size() == 2);
+        List<RunEvent> runs = events("scope-probe", RunEvent.Type.SUCCEEDED);
+        RunEvent before = runs.stream().filter(e -> e.httpCalls().isEmpty()).findFirst().orElseThrow();
+        assertThat(before.console()).extracting(RunEvent.ConsoleLine::message).containsExactly(
+                "fetch failed: the HubSpot connection 'scoped-a' lacks the scope crm.objects.deals.write (a POST to /crm/v3/objects/deals"
+                        + " needs it); reconnect it with \"Deals: Create/update/delete\" ticked");
+        RunEvent refused = runs.stream().filter(e -> !e.httpCalls().isEmpty()).findFirst().orElseThrow();
+        assertThat(refused.httpCalls()).extracting(RunEvent.HttpCall::status).containsExactly(403);
+        assertThat(refused.console()).extracting(RunEvent.ConsoleLine::message).singleElement().satisfies(m -> assertThat(m)
+                .startsWith("fetch failed: the HubSpot connection 'scoped-b' lacks")
+                .contains("crm.objects.deals.write", "HubSpot refused the call (403 MISSING_SCOPES)", "\"Deals: Create/update/delete\" ticked"));
     }
 
     /**

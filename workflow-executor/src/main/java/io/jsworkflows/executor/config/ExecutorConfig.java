@@ -210,8 +210,11 @@ public interface ExecutorConfig {
         @WithDefault("PT10S")
         Duration requestTimeout();
 
-        /** Pooled keep-alive connections per destination (host, port and checked address). */
-        @WithDefault("64")
+        /**
+         * Pooled keep-alive connections per destination (host, port and checked address). Generous: a request waiting for
+         * a connection has already taken its slot of the portal's HubSpot budget, and HubSpot counts it only when it is sent.
+         */
+        @WithDefault("256")
         int maxConnectionsPerHost();
     }
 

@@ -34,11 +34,15 @@ public class WorkflowResource {
     /** A workflow as the API shows it; {@code source} only on single reads and deploys. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record WorkflowView(String id, String workspaceId, long version, TriggerBinding trigger, Duration timeout, RetryPolicy retryPolicy,
-            List<String> handles, Instant updatedAt, String managedBy, String source) {
+            List<String> handles, Instant updatedAt, String managedBy, String source, List<String> warnings) {
 
         static WorkflowView of(WorkflowDefinition d, boolean fromDirectory, boolean withSource) {
+            return of(d, fromDirectory, withSource, List.of());
+        }
+
+        static WorkflowView of(WorkflowDefinition d, boolean fromDirectory, boolean withSource, List<String> warnings) {
             return new WorkflowView(d.workflowId(), d.workspaceId(), d.version(), d.trigger(), d.timeout(), d.retryPolicy(), d.handles(),
-                    d.updatedAt(), fromDirectory ? "directory" : "api", withSource ? d.source() : null);
+                    d.updatedAt(), fromDirectory ? "directory" : "api", withSource ? d.source() : null, warnings.isEmpty() ? null : warnings);
         }
     }
 
@@ -58,7 +62,7 @@ public class WorkflowResource {
     public Response deploy(@HeaderParam("Authorization") String authorization, @PathParam("id") String id, String body) {
         String ws = auth.workspaceOf(authorization);
         WorkflowService.Deployed d = workflows.deploy(ws, id, body);
-        return Response.status(d.created() ? 201 : 200).entity(WorkflowView.of(d.definition(), false, false)).build();
+        return Response.status(d.created() ? 201 : 200).entity(WorkflowView.of(d.definition(), false, false, d.warnings())).build();
     }
 
     @GET

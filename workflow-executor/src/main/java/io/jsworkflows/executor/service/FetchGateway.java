@@ -44,6 +44,7 @@ public class FetchGateway {
     private final RateBudgets budgets;
     private final EgressGuard guard;
     private final FetchBudget budget;
+    private final ScopeErrors scopes = new ScopeErrors();
     private final OutboundHttpClient http;
     private final URI hubspotBase;
     private final Executor blocking = Executors.newVirtualThreadPerTaskExecutor();
@@ -133,6 +134,12 @@ public class FetchGateway {
 
         CompletableFuture<FetchResponse> send(String token, int retries429, boolean retried401) {
             Optional<TokenView.Entry> conn = hubspot ? tokens.byToken(token) : Optional.empty();
+            if (conn.isPresent()) {
+                FetchException missing = scopes.missingBeforeSending(conn.get().state(), req.method(), target);
+                if (missing != null) {
+                    return CompletableFuture.failedFuture(missing);
+                }
+            }
             Long hubId = conn.map(e -> e.state().hubId()).orElse(null);
             Duration wait = hubId == null ? Duration.ZERO : budgets.reserve(hubId);
             if (hubId != null) {
@@ -173,6 +180,13 @@ public class FetchGateway {
                         sink.share().releaseBody(r);
                         return send(fresh.get(), retries429, true);
                     });
+                }
+                if (hubspot && r.status() == 403 && conn.isPresent()) {
+                    FetchException refused = scopes.missingInAnswer(conn.get().state(), r.body());
+                    if (refused != null) {
+                        sink.share().releaseBody(r);
+                        return CompletableFuture.failedFuture(refused);
+                    }
                 }
                 if (r.status() >= 500) {
                     sink.transientFailure("HTTP_5XX");

@@ -192,6 +192,17 @@ public class TokenView {
         return Optional.ofNullable(evaluate(e).token());
     }
 
+    /** The state of the workspace's connection named {@code handle}, if this replica knows it. */
+    public Optional<TokenState> stateOf(String workspaceId, String handle) {
+        Entry e = HandleRule.violation(handle).isPresent() ? null : entry(workspaceId, handle);
+        return e == null ? Optional.empty() : Optional.of(e.state());
+    }
+
+    /** The states of all of the workspace's connections this replica knows. */
+    public List<TokenState> statesOf(String workspaceId) {
+        return byId.values().stream().map(Entry::state).filter(s -> workspaceId.equals(s.workspaceId())).toList();
+    }
+
     private Entry entry(String workspaceId, String handle) {
         String id = byHandle.get(handleKey(workspaceId, handle));
         return id == null ? null : byId.get(id);

@@ -42,9 +42,11 @@ public class WorkflowService {
     private final KafkaClients kafka;
     private final TriggerOwnership ownership;
     private final TriggerReplays replays;
+    private final ScopeWarnings scopeWarnings;
 
     public WorkflowService(ExecutorConfig config, WorkflowRuntime runtime, WorkflowRegistry registry, KafkaClients kafka,
-            TriggerOwnership ownership, TriggerReplays replays) {
+            TriggerOwnership ownership, TriggerReplays replays, ScopeWarnings scopeWarnings) {
+        this.scopeWarnings = scopeWarnings;
         this.ownership = ownership;
         this.replays = replays;
         this.config = config;
@@ -53,8 +55,11 @@ public class WorkflowService {
         this.kafka = kafka;
     }
 
-    /** Result of a deploy: the definition and whether it was created (201) or replaced (200). */
-    public record Deployed(WorkflowDefinition definition, boolean created) {
+    /**
+     * Result of a deploy: the definition, whether it was created (201) or replaced (200), and warnings about HubSpot calls
+     * in the source that its connections' scopes do not cover.
+     */
+    public record Deployed(WorkflowDefinition definition, boolean created, List<String> warnings) {
     }
 
     public Deployed deploy(String workspaceId, String workflowId, String body) {
@@ -89,7 +94,7 @@ public class WorkflowService {
         if (requested != null && requested.isBefore(now)) {
             replays.start(d);
         }
-        return new Deployed(d, existing == null);
+        return new Deployed(d, existing == null, scopeWarnings.of(d));
     }
 
     /** Compiles the source and checks the Workflow contract. */
