@@ -237,6 +237,28 @@ class RunReadModelTest {
         assertThat(events).isZero();
     }
 
+    @Test
+    void theWorkflowsPageShowsTheWorkspacesOwnDefinitionsAndForgetsDeletedOnes() {
+        Api.Ws a = Api.newWorkspace();
+        Api.Ws b = Api.newWorkspace();
+        String wf = "wf-" + UUID.randomUUID().toString().substring(0, 8);
+        String theirs = "wf-" + UUID.randomUUID().toString().substring(0, 8);
+        RunRecords.publish(RunRecords.workflow(a.id(), wf, 2, List.of("crm", "alpha")));
+        RunRecords.publish(RunRecords.workflow(a.id(), wf, 1, List.of("stale"))); // an older version arriving late
+        RunRecords.publish(RunRecords.workflow(b.id(), theirs, 1, List.of()));
+        Map<String, String> aSession = signIn(a);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(given().cookies(aSession).get("/ui/workflows").then()
+                .statusCode(200).extract().asString()).contains(wf));
+        String page = given().cookies(aSession).get("/ui/workflows").then().extract().asString();
+        assertThat(page).contains("alpha crm").doesNotContain("stale").doesNotContain(theirs);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(given().cookies(signIn(b)).get("/ui/workflows").then()
+                .extract().asString()).contains(theirs).doesNotContain(wf));
+
+        RunRecords.deleteWorkflow(wf);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(given().cookies(aSession).get("/ui/workflows").then()
+                .extract().asString()).doesNotContain(wf));
+    }
+
     /** Signs in like the page does: GET the form (token and CSRF cookie), POST it; returns the browser's cookies. */
     static Map<String, String> signIn(Api.Ws ws) {
         ExtractableResponse<Response> form = given().get("/ui").then().statusCode(200).extract();
