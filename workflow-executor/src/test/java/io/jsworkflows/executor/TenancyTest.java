@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
 import java.time.Duration;
@@ -202,14 +203,44 @@ class TenancyTest {
                 .anyMatch(e -> e.type() == RunEvent.Type.RETRY_SCHEDULED));
 
         given().header("Authorization", "Bearer " + KEY_A).delete("/api/v1/workflows/ten-shared-id").then().statusCode(204);
-        double droppedBefore = counter("jsw_runs_retries_dropped_total", "reason=\"workspace-mismatch\"");
+        double droppedBefore = counter("jsw_runs_retries_dropped_total", "reason=");
         String bsCode = "export class Workflow { async start(data) { console.log(`B ran ${data.name}`); } }";
         deploy(KEY_B, "ten-shared-id", bsCode, SHARED, "orders/create", null).statusCode(201);
 
         // the retry falls due within seconds: either it is dropped (counted) or B's code ran A's record
-        await().atMost(Duration.ofSeconds(60)).until(() -> counter("jsw_runs_retries_dropped_total", "reason=\"workspace-mismatch\"") > droppedBefore
+        // (ids are per workspace: A's retry looks for A's workflow, which is gone, whatever B deployed under the same id)
+        await().atMost(Duration.ofSeconds(60)).until(() -> counter("jsw_runs_retries_dropped_total", "reason=") > droppedBefore
                 || runs("ten-shared-id", ofA).stream().anyMatch(e -> WS_B.equals(e.workspaceId())));
         assertThat(runs("ten-shared-id", ofA)).allSatisfy(e -> assertThat(e.workspaceId()).isEqualTo(WS_A));
         nothingOfAsUnderAnotherWorkspace(List.of(ofA));
+    }
+
+    /**
+     * Workflow ids are per workspace: B deploying an id A uses learns nothing about A (no 409), creates B's own workflow,
+     * and each workspace's records run each workspace's own code, although both are version 1 of the same id.
+     */
+    @Test
+    void twoWorkspacesMayUseTheSameWorkflowIdAndEachRunsItsOwnCode() {
+        String codeOf = "export class Workflow { async start(data) { console.log(`%s ran ${data.name}`); } }";
+        deploy(KEY_A, "ten-same-id", codeOf.formatted("A"), SHARED, "orders/updated", null).statusCode(201).body("version", is(1));
+        deploy(KEY_B, "ten-same-id", codeOf.formatted("B"), SHARED, "orders/updated", null).statusCode(201).body("version", is(1))
+                .body("workspaceId", is(WS_B));
+        given().header("Authorization", "Bearer " + KEY_A).get("/api/v1/workflows/ten-same-id").then().statusCode(200)
+                .body("source", is(codeOf.formatted("A")));
+        String ofA = publish(SHARED, "orders/updated", WS_A, 7501);
+        String ofB = publish(SHARED, "orders/updated", WS_B, 7502);
+        await().atMost(Duration.ofSeconds(60)).until(() -> succeeded("ten-same-id", ofA) && succeeded("ten-same-id", ofB));
+        assertThat(runs("ten-same-id", ofA)).filteredOn(e -> e.type() == RunEvent.Type.SUCCEEDED).singleElement().satisfies(e -> {
+            assertThat(e.workspaceId()).isEqualTo(WS_A);
+            assertThat(e.console()).extracting(RunEvent.ConsoleLine::message).containsExactly("A ran #7501");
+        });
+        assertThat(runs("ten-same-id", ofB)).filteredOn(e -> e.type() == RunEvent.Type.SUCCEEDED).singleElement().satisfies(e -> {
+            assertThat(e.workspaceId()).isEqualTo(WS_B);
+            assertThat(e.console()).extracting(RunEvent.ConsoleLine::message).containsExactly("B ran #7502");
+        });
+        // B deleting its workflow leaves A's
+        given().header("Authorization", "Bearer " + KEY_B).delete("/api/v1/workflows/ten-same-id").then().statusCode(204);
+        given().header("Authorization", "Bearer " + KEY_A).get("/api/v1/workflows/ten-same-id").then().statusCode(200);
+        given().header("Authorization", "Bearer " + KEY_A).delete("/api/v1/workflows/ten-same-id").then().statusCode(204);
     }
 }

@@ -61,7 +61,7 @@ class WorkflowApiTest {
                 .body("id", hasItem("api-contact")).body("[0].source", nullValue());
 
         // every replica learns it from the definitions topic
-        List<WorkflowDefinition> published = definitions("api-contact");
+        List<WorkflowDefinition> published = definitions("ws-test/api-contact");
         assertThat(published).extracting(WorkflowDefinition::version).contains(1L, 2L);
         assertThat(published.getLast().source()).isEqualTo(src);
 
@@ -70,11 +70,16 @@ class WorkflowApiTest {
                 .contentType("application/problem+json");
         given().header("Authorization", "Bearer " + OTHER_KEY).get("/api/v1/workflows").then().statusCode(200)
                 .body("id", not(hasItem("api-contact")));
-        Fixtures.deploy(OTHER_KEY, "api-contact", src, "orders.api", null).statusCode(409);
+        // ids are per workspace: the other workspace's deploy of the same id is its own workflow, and tells it nothing of ours
+        Fixtures.deploy(OTHER_KEY, "api-contact", "export class Workflow { async start() {} }", "shopify.orders", null).statusCode(201)
+                .body("version", is(1));
+        given().header("Authorization", "Bearer " + KEY).get("/api/v1/workflows/api-contact").then().statusCode(200)
+                .body("version", is(2)).body("source", is(src));
+        given().header("Authorization", "Bearer " + OTHER_KEY).delete("/api/v1/workflows/api-contact").then().statusCode(204);
 
         given().header("Authorization", "Bearer " + KEY).delete("/api/v1/workflows/api-contact").then().statusCode(204);
         given().header("Authorization", "Bearer " + KEY).get("/api/v1/workflows/api-contact").then().statusCode(404);
-        await().atMost(Duration.ofSeconds(10)).until(() -> definitions("api-contact").size() >= 3 || tombstoned("api-contact"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> tombstoned("ws-test/api-contact"));
     }
 
     @Test
@@ -162,6 +167,7 @@ class WorkflowApiTest {
         }
     }
 
+    /** The definitions published under {@code key} (workspaceId/workflowId). */
     static List<WorkflowDefinition> definitions(String id) {
         return records().stream().filter(r -> id.equals(r.key()) && r.value() != null)
                 .map(r -> ContractsJson.read(r.value(), WorkflowDefinition.class)).toList();

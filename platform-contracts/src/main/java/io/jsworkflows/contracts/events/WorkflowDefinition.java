@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Value of {@code jsw.workflows.definitions} (compacted, key = workflowId). A tombstone removes the workflow.
+ * Value of {@code jsw.workflows.definitions} (compacted, key = {@link #key(String, String) workspaceId/workflowId}). A
+ * tombstone removes the workflow. Workflow ids are per workspace: two workspaces may each have a workflow {@code contact}.
+ * Records written before ids were per workspace are keyed by the bare workflowId; readers accept both.
  *
  * @param source  the ES module source exporting {@code class Workflow}
  * @param handles connection handles the source refers to (informational; resolution happens at run time)
@@ -26,5 +28,15 @@ public record WorkflowDefinition(
 
     public WorkflowDefinition {
         handles = handles == null ? List.of() : List.copyOf(handles);
+    }
+
+    /** The workflow's platform-wide key: its workspace and its id, {@code workspaceId/workflowId}. */
+    public static String key(String workspaceId, String workflowId) {
+        return workspaceId + "/" + workflowId;
+    }
+
+    /** {@link #key(String, String)} of this definition. */
+    public String key() {
+        return key(workspaceId, workflowId);
     }
 }

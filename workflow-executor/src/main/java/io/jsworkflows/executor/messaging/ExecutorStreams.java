@@ -62,13 +62,8 @@ public class ExecutorStreams {
         checkTimeouts(config);
         io.jsworkflows.executor.service.FetchBudget.check(config);
         directory.load();
-        definitionsReader = new TopicViewReader(kafka, Topics.WORKFLOW_DEFINITIONS, r -> {
-            if (r.value() == null) {
-                registry.remove(r.key());
-            } else {
-                registry.apply(ContractsJson.read(r.value(), WorkflowDefinition.class));
-            }
-        }).start();
+        definitionsReader = new TopicViewReader(kafka, Topics.WORKFLOW_DEFINITIONS,
+                r -> registry.applyRecord(r.key(), r.value() == null ? null : ContractsJson.read(r.value(), WorkflowDefinition.class))).start();
         running.add(definitionsReader);
         tokensReader = new TopicViewReader(kafka, Topics.CONNECTION_TOKENS,
                 r -> tokens.apply(r.key(), r.value() == null ? null : ContractsJson.read(r.value(), TokenState.class))).start();

@@ -69,13 +69,13 @@ public class WorkflowResource {
     @Path("/{id}")
     public WorkflowView get(@HeaderParam("Authorization") String authorization, @PathParam("id") String id) {
         String ws = auth.workspaceOf(authorization);
-        return WorkflowView.of(workflows.get(ws, id), registry.isFromDirectory(id), true);
+        return WorkflowView.of(workflows.get(ws, id), registry.isFromDirectory(ws, id), true);
     }
 
     @GET
     public List<WorkflowView> list(@HeaderParam("Authorization") String authorization) {
         String ws = auth.workspaceOf(authorization);
-        return workflows.list(ws).stream().map(d -> WorkflowView.of(d, registry.isFromDirectory(d.workflowId()), false)).toList();
+        return workflows.list(ws).stream().map(d -> WorkflowView.of(d, registry.isFromDirectory(ws, d.workflowId()), false)).toList();
     }
 
     @DELETE

@@ -155,7 +155,11 @@ public class RunService {
      * workflow's id taken by another workspace never receives the old owner's retries, parked runs or DLQ replays.
      */
     public void handleRetry(RetryRecord r) {
-        WorkflowDefinition d = registry.get(r.workflowId()).orElse(null);
+        if (r.workspaceId() == null) {
+            dropRetry("workspace-mismatch", r);
+            return;
+        }
+        WorkflowDefinition d = registry.get(r.workspaceId(), r.workflowId()).orElse(null);
         if (d == null) {
             dropRetry("workflow-deleted", r);
             return;
@@ -175,7 +179,7 @@ public class RunService {
 
     /** Whether the retry's workflow is gone: the retry is dropped whenever it is read, due or not. */
     public boolean workflowDeleted(RetryRecord r) {
-        return registry.get(r.workflowId()).isEmpty();
+        return registry.get(r.workspaceId(), r.workflowId()).isEmpty();
     }
 
     private void dropRetry(String reason, RetryRecord r) {
@@ -245,7 +249,7 @@ public class RunService {
         AttemptHost host = new AttemptHost(d.workspaceId(), timeout, gateway.openShare());
         RunResult result;
         try {
-            result = runtime.run(new RunRequest(d.workflowId(), d.version(), d.source(), record.value(), headers, timeout), host);
+            result = runtime.run(new RunRequest(d.key(), d.version(), d.source(), record.value(), headers, timeout), host);
         } finally {
             host.share.close(); // the run's response bodies are no longer the executor's to hold
         }

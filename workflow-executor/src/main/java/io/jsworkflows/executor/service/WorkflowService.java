@@ -64,12 +64,9 @@ public class WorkflowService {
 
     public Deployed deploy(String workspaceId, String workflowId, String body) {
         requireValidId(workflowId);
-        WorkflowDefinition existing = registry.get(workflowId).orElse(null);
-        if (existing != null && !existing.workspaceId().equals(workspaceId)) {
-            throw new ProblemException(409, "Workflow id taken", "The workflow id '" + workflowId + "' is used by another workspace; "
-                    + "choose another id.");
-        }
-        if (registry.isFromDirectory(workflowId)) {
+        // ids are per workspace: another workspace's workflow of the same id is another workflow, and not a conflict
+        WorkflowDefinition existing = registry.get(workspaceId, workflowId).orElse(null);
+        if (registry.isFromDirectory(workspaceId, workflowId)) {
             throw new ProblemException(409, "Workflow managed by a directory", "The workflow '" + workflowId + "' is loaded from the "
                     + "executor's definitions directory (jsw.executor.definitions-dir); change it there.");
         }
@@ -83,7 +80,7 @@ public class WorkflowService {
         WorkflowDefinition d = withFrom(parsed, from);
         check(d);
         try {
-            kafka.send(Topics.WORKFLOW_DEFINITIONS, workflowId, d, CloudEventTypes.WORKFLOW_DEFINITION).get(10, TimeUnit.SECONDS);
+            kafka.send(Topics.WORKFLOW_DEFINITIONS, d.key(), d, CloudEventTypes.WORKFLOW_DEFINITION).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProblemException(503, "Not published", "The deployment was interrupted; try again.");
@@ -100,14 +97,14 @@ public class WorkflowService {
     /** Compiles the source and checks the Workflow contract. */
     public void check(WorkflowDefinition d) {
         try {
-            runtime.check(d.workflowId(), d.source());
+            runtime.check(d.key(), d.source());
         } catch (InvalidWorkflowException e) {
             throw new ProblemException(422, "Invalid workflow", e.getMessage());
         }
     }
 
     public WorkflowDefinition get(String workspaceId, String workflowId) {
-        return registry.get(workflowId).filter(d -> d.workspaceId().equals(workspaceId))
+        return registry.get(workspaceId, workflowId)
                 .orElseThrow(() -> new ProblemException(404, "Workflow not found", "This workspace has no workflow '" + workflowId + "'."));
     }
 
@@ -117,20 +114,24 @@ public class WorkflowService {
     }
 
     public void delete(String workspaceId, String workflowId) {
-        get(workspaceId, workflowId);
-        if (registry.isFromDirectory(workflowId)) {
+        WorkflowDefinition current = get(workspaceId, workflowId);
+        if (registry.isFromDirectory(workspaceId, workflowId)) {
             throw new ProblemException(409, "Workflow managed by a directory", "The workflow '" + workflowId + "' is loaded from the "
                     + "executor's definitions directory (jsw.executor.definitions-dir); remove it there.");
         }
         try {
-            kafka.send(Topics.WORKFLOW_DEFINITIONS, workflowId, null, CloudEventTypes.WORKFLOW_DEFINITION).get(10, TimeUnit.SECONDS);
+            kafka.send(Topics.WORKFLOW_DEFINITIONS, current.key(), null, CloudEventTypes.WORKFLOW_DEFINITION).get(10, TimeUnit.SECONDS);
+            if (registry.hasBareRecord(workspaceId, workflowId)) {
+                // written before ids were per workspace: without its own tombstone it would come back at the next start
+                kafka.send(Topics.WORKFLOW_DEFINITIONS, workflowId, null, CloudEventTypes.WORKFLOW_DEFINITION).get(10, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProblemException(503, "Not published", "The deletion was interrupted; try again.");
         } catch (Exception e) {
             throw new ProblemException(503, "Not published", "The deletion could not be published to Kafka; try again shortly.");
         }
-        registry.remove(workflowId);
+        registry.remove(current.key());
     }
 
     private static WorkflowDefinition withFrom(WorkflowDefinition d, Instant from) {
