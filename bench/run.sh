@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark table of docs/performance.md, measured in one run on this machine. From the repository root:
 #
-#   bench/run.sh [--full] [--orders N] [--warmup PT240S] [--half PT30S] [--skip token,refresher,coldstart,ingress,stack]
+#   bench/run.sh [--full] [--orders N] [--warmup PT240S] [--warmup-min PT60S] [--half PT30S]
+#                [--phases throughput,rate] [--skip token,refresher,coldstart,ingress,stack]
 #
 # Steps (logs in bench/target/logs/, figures in bench/target/results.properties, the table in bench/target/report.md):
 #   1. getOAuthToken latency inside a run: workflow-executor/bench/run-benchmark.sh (in-JVM runtime + emulator)
@@ -21,13 +22,15 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 
-MODE=short ORDERS=5000 WARMUP=PT240S HALF=PT30S SKIP=""
+MODE=short ORDERS=5000 WARMUP=PT240S WARMUP_MIN=PT60S HALF=PT30S PHASES=throughput,rate SKIP=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --full) MODE=full ;;
     --orders) ORDERS="$2"; shift ;;
     --warmup) WARMUP="$2"; shift ;;
     --half) HALF="$2"; shift ;;
+    --warmup-min) WARMUP_MIN="$2"; shift ;;
+    --phases) PHASES="$2"; shift ;;
     --skip) SKIP="$2"; shift ;;
     -h|--help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -131,7 +134,7 @@ if ! skipped stack; then
   JSW_STATE_DIR="$STATE" ./jsw demo >"$LOGS/jsw-demo.log" 2>&1 || { tail -20 "$LOGS/jsw-demo.log"; echo "bench: ./jsw demo failed" >&2; exit 1; }
   step "executor vs Node.js consumer ($ORDERS orders a burst, warm-up $WARMUP, half load $HALF), then the rate budget"
   "${JAVA[@]}" io.jsworkflows.bench.StackBenchmark root="$ROOT" state="$STATE" work="$OUT/work" results="$RESULTS" \
-    orders="$ORDERS" warmup="$WARMUP" half="$HALF" 2>&1 | tee "$LOGS/stack.log" | grep '^bench:' | sed 's/^bench: /bench:   /' || true
+    orders="$ORDERS" warmup="$WARMUP" warmup-min="$WARMUP_MIN" half="$HALF" phases="$PHASES" 2>&1 | tee "$LOGS/stack.log" | grep '^bench:' | sed 's/^bench: /bench:   /' || true
   cleanup
   JSW_PID=""
 fi

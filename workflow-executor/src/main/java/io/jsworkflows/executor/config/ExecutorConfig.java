@@ -89,6 +89,8 @@ public interface ExecutorConfig {
 
         Crash crash();
 
+        Events events();
+
         /**
          * Where workflow code runs: {@code process} (a pool of worker JVMs with their own heap limit: a runaway run kills
          * at most its worker) or {@code in-process} (the executor's own heap).
@@ -139,6 +141,29 @@ public interface ExecutorConfig {
         /** Executor stops during one attempt after which the run goes to the DLQ without running again. */
         @WithDefault("2")
         int maxCrashes();
+
+        /**
+         * What a start mark on jsw.runs.inflight covers: {@code batch} (one mark per partition for the records the trigger
+         * loop polled; a batch left marked by a crash is replayed record by record), {@code run} (one acknowledged mark
+         * per attempt) or {@code auto}: {@code batch} with isolation=process, where a run cannot stop the executor, and
+         * {@code run} with in-process, where it can.
+         */
+        @WithDefault("auto")
+        Marks marks();
+    }
+
+    /** Values of jsw.executor.crash.marks. */
+    enum Marks {
+        AUTO, BATCH, RUN
+    }
+
+    /** Run events beyond each attempt's outcome. */
+    interface Events {
+        /**
+         * When a {@code started} event is published: unset (the default) never; {@code PT0S} before every attempt; a
+         * longer duration only for attempts still running after it (slow runs become visible, fast ones cost nothing).
+         */
+        Optional<Duration> startedAfter();
     }
 
     /** Bounds of every input a run can grow (see the README's configuration table). */

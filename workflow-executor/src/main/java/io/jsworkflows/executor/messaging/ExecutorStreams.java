@@ -87,7 +87,7 @@ public class ExecutorStreams {
 
     /** Starts one more member of the trigger consumer group (a replica's worth of consumption). */
     public TriggerLoop startTriggerLoop(String name) {
-        TriggerLoop loop = new TriggerLoop(kafka, config.executor().triggers().groupId(), runs, config.executor().triggers().lanes(),
+        TriggerLoop loop = new TriggerLoop(kafka, config.executor().triggers().groupId(), runs, crashes, config.executor().triggers().lanes(),
                 () -> registry.topics().stream().filter(ownership::consumable).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)),
                 registry::startOf, config.executor().triggers().maxPollInterval(), name).start();
         triggerLoops.add(loop);

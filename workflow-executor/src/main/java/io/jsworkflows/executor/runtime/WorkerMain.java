@@ -16,19 +16,18 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.jsworkflows.executor.runtime.WorkerProtocol.Check;
-import io.jsworkflows.executor.runtime.WorkerProtocol.Checked;
-import io.jsworkflows.executor.runtime.WorkerProtocol.Evict;
-import io.jsworkflows.executor.runtime.WorkerProtocol.FetchCall;
-import io.jsworkflows.executor.runtime.WorkerProtocol.FetchReply;
-import io.jsworkflows.executor.runtime.WorkerProtocol.Hello;
-import io.jsworkflows.executor.runtime.WorkerProtocol.Init;
-import io.jsworkflows.executor.runtime.WorkerProtocol.Msg;
-import io.jsworkflows.executor.runtime.WorkerProtocol.NeedSource;
-import io.jsworkflows.executor.runtime.WorkerProtocol.Result;
-import io.jsworkflows.executor.runtime.WorkerProtocol.Run;
-import io.jsworkflows.executor.runtime.WorkerProtocol.TokenCall;
-import io.jsworkflows.executor.runtime.WorkerProtocol.TokenReply;
+import io.jsworkflows.executor.runtime.WorkerMessage.Check;
+import io.jsworkflows.executor.runtime.WorkerMessage.Checked;
+import io.jsworkflows.executor.runtime.WorkerMessage.Evict;
+import io.jsworkflows.executor.runtime.WorkerMessage.FetchCall;
+import io.jsworkflows.executor.runtime.WorkerMessage.FetchReply;
+import io.jsworkflows.executor.runtime.WorkerMessage.Hello;
+import io.jsworkflows.executor.runtime.WorkerMessage.Init;
+import io.jsworkflows.executor.runtime.WorkerMessage.NeedSource;
+import io.jsworkflows.executor.runtime.WorkerMessage.Result;
+import io.jsworkflows.executor.runtime.WorkerMessage.Run;
+import io.jsworkflows.executor.runtime.WorkerMessage.TokenCall;
+import io.jsworkflows.executor.runtime.WorkerMessage.TokenReply;
 
 /**
  * Entry point of a worker JVM started by {@link ProcessWorkflowRuntime}: hosts the in-process {@link GraalWorkflowRuntime}.
@@ -86,7 +85,7 @@ public final class WorkerMain {
     private void serve(Lane lane) {
         try {
             while (true) {
-                Msg m = lane.next(-1);
+                WorkerMessage m = lane.next(-1);
                 switch (m) {
                     case Run r -> run(lane, r);
                     case Check c -> {
@@ -155,7 +154,7 @@ public final class WorkerMain {
             this.key = ch.register(selector, SelectionKey.OP_READ);
         }
 
-        void send(Msg m) throws IOException {
+        void send(WorkerMessage m) throws IOException {
             ByteBuffer b = WorkerProtocol.encode(m);
             while (b.hasRemaining()) {
                 if (ch.write(b) == 0) {
@@ -168,8 +167,8 @@ public final class WorkerMain {
         }
 
         /** The next message, waiting at most {@code nanos} (-1: no limit); null when none arrived in time or on wakeup. */
-        Msg next(long nanos) throws IOException {
-            Msg m = parse();
+        WorkerMessage next(long nanos) throws IOException {
+            WorkerMessage m = parse();
             if (m != null) {
                 return m;
             }
@@ -201,7 +200,7 @@ public final class WorkerMain {
             }
         }
 
-        private Msg readAvailable() throws IOException {
+        private WorkerMessage readAvailable() throws IOException {
             int n = ch.read(in);
             if (n < 0) {
                 throw new java.io.EOFException("lane closed");
@@ -210,7 +209,7 @@ public final class WorkerMain {
         }
 
         /** A complete frame from the input buffer, or null. */
-        private Msg parse() throws IOException {
+        private WorkerMessage parse() throws IOException {
             if (in.position() < 4) {
                 return null;
             }
@@ -229,7 +228,7 @@ public final class WorkerMain {
             }
             in.flip();
             ByteBuffer body = in.slice(4, len);
-            Msg m = WorkerProtocol.decode(body);
+            WorkerMessage m = WorkerProtocol.decode(body);
             in.position(4 + len);
             in.compact();
             if (in.capacity() > 1 << 20 && in.position() < 1 << 16) {
@@ -250,7 +249,7 @@ public final class WorkerMain {
         @Override
         public void pump(long nanos) {
             try {
-                Msg m = next(nanos);
+                WorkerMessage m = next(nanos);
                 while (m != null) {
                     deliver(m);
                     m = parse(); // more that arrived together
@@ -262,7 +261,7 @@ public final class WorkerMain {
         }
 
         @SuppressWarnings("unchecked")
-        private void deliver(Msg m) throws IOException {
+        private void deliver(WorkerMessage m) throws IOException {
             switch (m) {
                 case TokenReply t -> {
                     CompletableFuture<?> c = calls.remove(t.call());
@@ -305,7 +304,7 @@ public final class WorkerMain {
         }
 
         /** Sends a call of the current run to the executor; its answer completes the future in {@link #deliver}. */
-        private <T> CompletableFuture<T> ask(java.util.function.LongFunction<Msg> call) {
+        private <T> CompletableFuture<T> ask(java.util.function.LongFunction<WorkerMessage> call) {
             long id = ++nextCall;
             CompletableFuture<T> c = new CompletableFuture<>();
             calls.put(id, c);

@@ -1,30 +1,37 @@
 package io.jsworkflows.executor.runtime;
 
-import java.io.ByteArrayOutputStream;
+import static io.jsworkflows.executor.runtime.FrameFields.map;
+import static io.jsworkflows.executor.runtime.FrameFields.pairs;
+import static io.jsworkflows.executor.runtime.FrameFields.str;
+
 import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.jsworkflows.contracts.events.RunEvent.ConsoleLine;
+import io.jsworkflows.executor.runtime.WorkerMessage.Check;
+import io.jsworkflows.executor.runtime.WorkerMessage.Checked;
+import io.jsworkflows.executor.runtime.WorkerMessage.Evict;
+import io.jsworkflows.executor.runtime.WorkerMessage.FetchCall;
+import io.jsworkflows.executor.runtime.WorkerMessage.FetchReply;
+import io.jsworkflows.executor.runtime.WorkerMessage.Hello;
+import io.jsworkflows.executor.runtime.WorkerMessage.Init;
+import io.jsworkflows.executor.runtime.WorkerMessage.NeedSource;
+import io.jsworkflows.executor.runtime.WorkerMessage.Result;
+import io.jsworkflows.executor.runtime.WorkerMessage.Run;
+import io.jsworkflows.executor.runtime.WorkerMessage.TokenCall;
+import io.jsworkflows.executor.runtime.WorkerMessage.TokenReply;
 
 /**
- * The messages between the executor and a worker JVM, in a compact binary form: a 4-byte big-endian length, a type
- * byte, then the fields (strings as a 4-byte UTF-8 length, -1 for null, and the bytes). Only plain data crosses; tokens
- * travel only as answers to a run's own {@code getOAuthToken} request, never into logs.
- *
- * <p>Two channels: the worker's stdin carries {@link Init} and {@link Evict} (and its end tells the worker the executor
- * is gone); each of the worker's lanes is a Unix domain socket that hosts one run or check at a time: {@link Run} /
- * {@link Check} from the executor, {@link TokenCall} / {@link FetchCall} from the worker with their replies, then
- * {@link Result} / {@link Checked}. A lane opens with {@link Hello} from the worker.
+ * The frame codec of the executor–worker channel ({@link WorkerMessage}): a 4-byte big-endian length, a type byte, then
+ * the fields ({@link FrameFields}). Only plain data crosses; tokens travel only with a run or as answers to its own
+ * {@code getOAuthToken} request, never into logs. Hand-written: one allocation per frame and no reflection, on a path
+ * that every run crosses four times.
  */
 final class WorkerProtocol {
 
@@ -34,64 +41,14 @@ final class WorkerProtocol {
     private WorkerProtocol() {
     }
 
-    /** A message; the executor also uses it for answers of its own (no worker available, stopping), never sent. */
-    interface Msg {
-    }
-
-    /** stdin, first: the runtime's limits, where to connect the lanes, and the nonce that proves a lane is this worker's. */
-    record Init(RuntimeLimits limits, String socket, String nonce, int lanes) implements Msg {
-    }
-
-    /** stdin: drop pooled state of the workflow's versions other than {@code keepVersion}. */
-    record Evict(String workflowId, long keepVersion) implements Msg {
-    }
-
-    /** lane, worker → executor, first frame. */
-    record Hello(String nonce) implements Msg {
-    }
-
-    /**
-     * A run; {@code source} is null when the executor believes the worker has it already (by workflow version);
-     * {@code tokens} by handle: those of the handles the source names that were ready at once (see {@link RunHost#tokenNow}).
-     */
-    record Run(String workflowId, long version, String source, String dataJson, Map<String, String> headers, long timeoutNanos,
-            Map<String, String> tokens) implements Msg {
-    }
-
-    /** The worker does not know the run's source: the executor sends the run again with it. */
-    record NeedSource() implements Msg {
-    }
-
-    record Result(RunResult result) implements Msg {
-    }
-
-    record Check(String workflowId, String source) implements Msg {
-    }
-
-    record Checked(String error) implements Msg {
-    }
-
-    record TokenCall(long call, String handle) implements Msg {
-    }
-
-    record TokenReply(long call, RunHost.TokenResult token) implements Msg {
-    }
-
-    record FetchCall(long call, RunHost.FetchRequest request) implements Msg {
-    }
-
-    /** Either {@code response} or {@code category} + {@code error}. */
-    record FetchReply(long call, RunHost.FetchResponse response, String category, String error) implements Msg {
-    }
-
     private static final int INIT = 1, EVICT = 2, HELLO = 3, RUN = 4, NEED_SOURCE = 5, RESULT = 6, CHECK = 7, CHECKED = 8,
             TOKEN_CALL = 9, TOKEN_REPLY = 10, FETCH_CALL = 11, FETCH_REPLY = 12;
     private static final RunResult.Outcome[] OUTCOMES = RunResult.Outcome.values();
 
     /** The frame of a message: length prefix included, ready to write. */
-    static ByteBuffer encode(Msg m) {
+    static ByteBuffer encode(WorkerMessage m) {
         // a fetch answer's frame is sized for its body (exact for ASCII), so a large body is not copied while the buffer doubles
-        Out o = new Out(m instanceof FetchReply f && f.response() != null && f.response().body() != null
+        FrameFields.Out o = new FrameFields.Out(m instanceof FetchReply f && f.response() != null && f.response().body() != null
                 ? 1024 + f.response().body().length() : 512);
         DataOutputStream d = o.data;
         try {
@@ -203,12 +160,12 @@ final class WorkerProtocol {
     }
 
     /** Decodes one frame body (without its length prefix). */
-    static Msg decode(ByteBuffer body) throws IOException {
-        return decode(new DataInputStream(new ByteBufferInput(body)));
+    static WorkerMessage decode(ByteBuffer body) throws IOException {
+        return decode(new DataInputStream(new FrameFields.ByteBufferInput(body)));
     }
 
     /** Reads one frame from a stream; {@link java.io.EOFException} when the other side closed it. */
-    static Msg read(DataInputStream in) throws IOException {
+    static WorkerMessage read(DataInputStream in) throws IOException {
         int n = in.readInt();
         if (n < 1 || n > MAX_FRAME) {
             throw new IOException("broken worker channel: frame of " + n + " bytes");
@@ -218,7 +175,7 @@ final class WorkerProtocol {
         return decode(ByteBuffer.wrap(b));
     }
 
-    private static Msg decode(DataInput d) throws IOException {
+    private static WorkerMessage decode(DataInput d) throws IOException {
         int type = d.readByte();
         return switch (type) {
             case INIT -> new Init(new RuntimeLimits(d.readLong(), d.readInt(), d.readInt(), d.readInt(), d.readInt(), d.readInt(),
@@ -255,115 +212,5 @@ final class WorkerProtocol {
             }
             default -> throw new IOException("broken worker channel: unknown message type " + type);
         };
-    }
-
-    private static void str(DataOutputStream d, String s) throws IOException {
-        if (s == null) {
-            d.writeInt(-1);
-            return;
-        }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        d.writeInt(b.length);
-        d.write(b);
-    }
-
-    private static String str(DataInput d) throws IOException {
-        int n = d.readInt();
-        if (n < 0) {
-            return null;
-        }
-        if (n > MAX_FRAME) {
-            throw new IOException("broken worker channel: string of " + n + " bytes");
-        }
-        byte[] b = new byte[n];
-        d.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
-    private static void map(DataOutputStream d, Map<String, String> m) throws IOException {
-        if (m == null) {
-            d.writeInt(-1);
-            return;
-        }
-        d.writeInt(m.size());
-        for (Map.Entry<String, String> e : m.entrySet()) {
-            str(d, e.getKey());
-            str(d, e.getValue());
-        }
-    }
-
-    private static Map<String, String> map(DataInput d) throws IOException {
-        int n = d.readInt();
-        if (n < 0) {
-            return null;
-        }
-        Map<String, String> m = HashMap.newHashMap(n);
-        for (int i = 0; i < n; i++) {
-            m.put(str(d), str(d));
-        }
-        return m;
-    }
-
-    private static void pairs(DataOutputStream d, List<List<String>> pairs) throws IOException {
-        if (pairs == null) {
-            d.writeInt(-1);
-            return;
-        }
-        d.writeInt(pairs.size());
-        for (List<String> p : pairs) {
-            str(d, p.get(0));
-            str(d, p.size() > 1 ? p.get(1) : null);
-        }
-    }
-
-    private static List<List<String>> pairs(DataInput d) throws IOException {
-        int n = d.readInt();
-        if (n < 0) {
-            return null;
-        }
-        List<List<String>> l = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            String k = str(d);
-            String v = str(d);
-            l.add(v == null ? java.util.Collections.singletonList(k) : List.of(k, v));
-        }
-        return l;
-    }
-
-    /** A byte array output whose buffer is handed out without a copy. */
-    private static final class Out extends ByteArrayOutputStream {
-        final DataOutputStream data = new DataOutputStream(this);
-
-        Out(int size) {
-            super(size);
-        }
-
-        ByteBuffer buffer() {
-            return ByteBuffer.wrap(buf, 0, count);
-        }
-    }
-
-    /** Reads a ByteBuffer's remaining bytes. */
-    private static final class ByteBufferInput extends InputStream {
-        private final ByteBuffer b;
-
-        ByteBufferInput(ByteBuffer b) {
-            this.b = b;
-        }
-
-        @Override
-        public int read() {
-            return b.hasRemaining() ? b.get() & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] dst, int off, int len) {
-            if (!b.hasRemaining()) {
-                return -1;
-            }
-            int n = Math.min(len, b.remaining());
-            b.get(dst, off, n);
-            return n;
-        }
     }
 }

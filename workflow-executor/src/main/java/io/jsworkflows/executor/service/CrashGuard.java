@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -15,11 +16,18 @@ import io.jsworkflows.executor.messaging.KafkaClients;
 import io.quarkus.logging.Log;
 
 /**
- * Poison-run protection. Before an attempt runs, its start is recorded durably on {@code jsw.runs.inflight}; when the
- * outcome was handed on, the record is removed. Every replica reads that topic, so when a trigger or retry record comes
- * back after its executor died mid-run, the next replica sees the unfinished start and counts a crash. After
+ * Poison-run protection, the view and the writer of {@code jsw.runs.inflight}. Two kinds of marks: a {@link RunStart}
+ * per attempt (recorded durably before it runs, removed when its outcome was handed on), and a {@link BatchMark} per
+ * trigger partition (the records a loop polled and may be running). Every replica reads the topic, so a replica that
+ * gets records back after their executor died mid-run sees what was unfinished: a run start counts a crash; a batch
+ * mark makes the loop replay that batch record by record, each with a run start. After
  * {@code jsw.executor.crash.max-crashes} crashes the run goes to the DLQ without running again: a runaway run (memory,
  * CPU) cannot take down one replica after another.
+ *
+ * <p>Which kind covers an attempt ({@code jsw.executor.crash.marks}): with isolation=process user code cannot stop the
+ * executor (a worker's death is seen directly and counted in memory), so trigger records are covered per batch and a
+ * successful run writes nothing here; with in-process isolation a run can stop the JVM, so every attempt has its own
+ * run start. Retries always have their own.
  */
 @ApplicationScoped
 public class CrashGuard {
@@ -29,6 +37,7 @@ public class CrashGuard {
     private final ExecutorConfig config;
     private final KafkaClients kafka;
     private final Map<String, RunStart> unfinished = new ConcurrentHashMap<>();
+    private final Map<String, BatchMark> batches = new ConcurrentHashMap<>();
     private final String replica = UUID.randomUUID().toString().substring(0, 8);
 
     public CrashGuard(ExecutorConfig config, KafkaClients kafka) {
@@ -40,8 +49,28 @@ public class CrashGuard {
         return config.executor().crash().protection();
     }
 
+    /** Whether trigger records are covered by batch marks (else each attempt records its own start). */
+    public boolean batchMarks() {
+        if (!enabled()) {
+            return false;
+        }
+        return switch (config.executor().crash().marks()) {
+            case BATCH -> true;
+            case RUN -> false;
+            case AUTO -> config.executor().isolation() == ExecutorConfig.Isolation.PROCESS;
+        };
+    }
+
     /** Applies one record of jsw.runs.inflight (null = finished). */
     public void apply(String key, String value) {
+        if (key != null && key.startsWith(BatchMark.KEY_PREFIX)) {
+            if (value == null) {
+                batches.remove(key);
+            } else {
+                batches.put(key, ContractsJson.read(value, BatchMark.class));
+            }
+            return;
+        }
         if (value == null) {
             unfinished.remove(key);
         } else {
@@ -79,6 +108,29 @@ public class CrashGuard {
         kafka.send(RunStart.TOPIC, k, null, RunStart.CE_TYPE).whenComplete((md, t) -> {
             if (t != null) {
                 Log.warnf("run end of %s not recorded: %s", k, t.getMessage());
+            }
+        });
+    }
+
+    /** The mark a loop of this group left on the partition and has not removed. */
+    public Optional<BatchMark> batchMark(String group, String topic, int partition) {
+        return Optional.ofNullable(batches.get(BatchMark.key(group, topic, partition)));
+    }
+
+    /** Marks records of the partition up to {@code to} as possibly in flight; complete when Kafka acknowledged it. */
+    public CompletableFuture<?> markBatch(String group, String topic, int partition, long to) {
+        BatchMark m = new BatchMark(BatchMark.SCHEMA_VERSION, group, topic, partition, to, replica, Instant.now());
+        String k = BatchMark.key(group, topic, partition);
+        return kafka.send(RunStart.TOPIC, k, m, BatchMark.CE_TYPE).thenRun(() -> batches.put(k, m));
+    }
+
+    /** The partition left its loop with nothing in flight: its mark goes (not waited for; a stale mark costs a replay). */
+    public void clearBatch(String group, String topic, int partition) {
+        String k = BatchMark.key(group, topic, partition);
+        batches.remove(k);
+        kafka.send(RunStart.TOPIC, k, null, BatchMark.CE_TYPE).whenComplete((md, t) -> {
+            if (t != null) {
+                Log.warnf("batch mark %s not removed: %s", k, t.getMessage());
             }
         });
     }

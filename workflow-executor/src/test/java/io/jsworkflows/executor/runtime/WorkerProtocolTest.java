@@ -18,12 +18,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.jsworkflows.contracts.events.RunEvent.ConsoleLine;
-import io.jsworkflows.executor.runtime.WorkerProtocol.Msg;
 
 /** Every message survives its binary form, nulls and non-ASCII text included; broken frames fail loudly. */
 class WorkerProtocolTest {
 
-    static Msg roundTrip(Msg m) throws IOException {
+    static WorkerMessage roundTrip(WorkerMessage m) throws IOException {
         ByteBuffer b = WorkerProtocol.encode(m);
         byte[] bytes = Arrays.copyOfRange(b.array(), b.arrayOffset() + b.position(), b.arrayOffset() + b.limit());
         return WorkerProtocol.read(new DataInputStream(new ByteArrayInputStream(bytes)));
@@ -31,26 +30,26 @@ class WorkerProtocolTest {
 
     @Test
     void everyMessageRoundTrips() throws IOException {
-        List<Msg> all = List.of(
-                new WorkerProtocol.Init(new RuntimeLimits(7, 1, 2, 3, 4, 5, Duration.ofMillis(1500), 6), "/tmp/x/lanes.sock", "ab12", 8),
-                new WorkerProtocol.Evict("wf", 3),
-                new WorkerProtocol.Hello("ab12"),
-                new WorkerProtocol.Run("wf", 2, "export class Workflow {}", "{\"name\":\"Zoë ✓\"}", Map.of("X-A", "1", "X-B", ""), 30_000_000_000L,
+        List<WorkerMessage> all = List.of(
+                new WorkerMessage.Init(new RuntimeLimits(7, 1, 2, 3, 4, 5, Duration.ofMillis(1500), 6), "/tmp/x/lanes.sock", "ab12", 8),
+                new WorkerMessage.Evict("wf", 3),
+                new WorkerMessage.Hello("ab12"),
+                new WorkerMessage.Run("wf", 2, "export class Workflow {}", "{\"name\":\"Zoë ✓\"}", Map.of("X-A", "1", "X-B", ""), 30_000_000_000L,
                         Map.of("my-hubspot", "tok")),
-                new WorkerProtocol.Run("wf", 2, null, "{}", null, 1, null),
-                new WorkerProtocol.NeedSource(),
-                new WorkerProtocol.Result(new RunResult(RunResult.Outcome.LIMIT, "limit reached: ∞", List.of(new ConsoleLine("warn", "ü")), 42)),
-                new WorkerProtocol.Result(new RunResult(RunResult.Outcome.SUCCEEDED, null, List.of(), 1)),
-                new WorkerProtocol.Check("wf", "src"),
-                new WorkerProtocol.Checked(null),
-                new WorkerProtocol.TokenCall(9, "my-hubspot"),
-                new WorkerProtocol.TokenReply(9, RunHost.TokenResult.error("No connection named 'x'")),
-                new WorkerProtocol.FetchCall(10, new RunHost.FetchRequest("https://api.hubapi.com/x", "POST",
+                new WorkerMessage.Run("wf", 2, null, "{}", null, 1, null),
+                new WorkerMessage.NeedSource(),
+                new WorkerMessage.Result(new RunResult(RunResult.Outcome.LIMIT, "limit reached: ∞", List.of(new ConsoleLine("warn", "ü")), 42)),
+                new WorkerMessage.Result(new RunResult(RunResult.Outcome.SUCCEEDED, null, List.of(), 1)),
+                new WorkerMessage.Check("wf", "src"),
+                new WorkerMessage.Checked(null),
+                new WorkerMessage.TokenCall(9, "my-hubspot"),
+                new WorkerMessage.TokenReply(9, RunHost.TokenResult.error("No connection named 'x'")),
+                new WorkerMessage.FetchCall(10, new RunHost.FetchRequest("https://api.hubapi.com/x", "POST",
                         List.of(List.of("content-type", "application/json"), Collections.singletonList("x-empty")), null)),
-                new WorkerProtocol.FetchReply(10, new RunHost.FetchResponse(201, "Created", "https://api.hubapi.com/x",
+                new WorkerMessage.FetchReply(10, new RunHost.FetchResponse(201, "Created", "https://api.hubapi.com/x",
                         List.of(List.of("a", "b")), "{\"id\":\"1\"}"), null, null),
-                new WorkerProtocol.FetchReply(11, null, "EGRESS_DENIED", "refused"));
-        for (Msg m : all) {
+                new WorkerMessage.FetchReply(11, null, "EGRESS_DENIED", "refused"));
+        for (WorkerMessage m : all) {
             assertThat(roundTrip(m)).as(m.toString()).isEqualTo(m);
         }
     }
@@ -58,7 +57,7 @@ class WorkerProtocolTest {
     @Test
     void aLargeBodyCrossesWhole() throws IOException {
         String body = "x".repeat(3_000_000);
-        var reply = (WorkerProtocol.FetchReply) roundTrip(new WorkerProtocol.FetchReply(1, new RunHost.FetchResponse(200, "OK", "u",
+        var reply = (WorkerMessage.FetchReply) roundTrip(new WorkerMessage.FetchReply(1, new RunHost.FetchResponse(200, "OK", "u",
                 new ArrayList<>(), body), null, null));
         assertThat(reply.response().body()).hasSize(3_000_000);
     }
