@@ -533,11 +533,7 @@ class KubernetesManifestsTest {
     }
 
     private List<JsonNode> base() throws IOException {
-        List<JsonNode> all = new ArrayList<>();
-        for (JsonNode r : Repo.documents(k8s.resolve("base/kustomization.yaml")).getFirst().path("resources")) {
-            all.addAll(Repo.documents(k8s.resolve("base").resolve(r.asText())));
-        }
-        return all;
+        return Repo.kustomizeResources(k8s.resolve("base"));
     }
 
     static Map<String, JsonNode> byKind(List<JsonNode> docs, String kind) {

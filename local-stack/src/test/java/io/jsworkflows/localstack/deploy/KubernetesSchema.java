@@ -74,6 +74,10 @@ public final class KubernetesSchema {
             problems.addAll(kafkaNodePool(doc, where));
             return problems;
         }
+        if ("monitoring.coreos.com/v1".equals(apiVersion) && "ServiceMonitor".equals(kind)) {
+            problems.addAll(serviceMonitor(doc, where));
+            return problems;
+        }
         Class<?> type = KINDS.get(apiVersion + "/" + kind);
         if (type == null) {
             problems.add(where + ": unexpected apiVersion/kind " + apiVersion + "/" + kind);
@@ -248,6 +252,45 @@ public final class KubernetesSchema {
                 problems.add(where + ": unknown field " + path + "." + f);
             }
         });
+    }
+
+    private static final String DURATION = "[0-9]+(ms|s|m|h)";
+
+    /**
+     * ServiceMonitor monitoring.coreos.com/v1 (Prometheus Operator), the fields used here: a label selector of Services
+     * and endpoints by port name, with path, interval and timeout.
+     */
+    private static List<String> serviceMonitor(JsonNode doc, String where) {
+        List<String> problems = new ArrayList<>();
+        only(doc, "", List.of("apiVersion", "kind", "metadata", "spec"), where, problems);
+        JsonNode spec = doc.path("spec");
+        only(spec, "spec", List.of("jobLabel", "targetLabels", "podTargetLabels", "selector", "namespaceSelector", "endpoints",
+                "sampleLimit"), where, problems);
+        only(spec.path("selector"), "spec.selector", List.of("matchLabels", "matchExpressions"), where, problems);
+        if (!spec.path("selector").path("matchLabels").isObject() || spec.path("selector").path("matchLabels").isEmpty()) {
+            problems.add(where + ": spec.selector.matchLabels must name the Service's labels");
+        }
+        if (!spec.path("endpoints").isArray() || spec.path("endpoints").isEmpty()) {
+            problems.add(where + ": spec.endpoints must be a non-empty list");
+        }
+        int i = 0;
+        for (JsonNode e : spec.path("endpoints")) {
+            String at = "spec.endpoints[" + i++ + "]";
+            only(e, at, List.of("port", "targetPort", "path", "scheme", "interval", "scrapeTimeout", "honorLabels", "params",
+                    "relabelings", "metricRelabelings"), where, problems);
+            if (!e.path("port").isTextual()) {
+                problems.add(where + ": " + at + ".port must be the Service port's name");
+            }
+            if (e.has("path") && !e.path("path").asText().startsWith("/")) {
+                problems.add(where + ": " + at + ".path must start with /");
+            }
+            for (String d : List.of("interval", "scrapeTimeout")) {
+                if (e.has(d) && !e.path(d).asText().matches(DURATION)) {
+                    problems.add(where + ": " + at + "." + d + " must be a duration like 30s");
+                }
+            }
+        }
+        return problems;
     }
 
     /** The KafkaTopic v1beta2 spec: topicName, partitions (>= 1), replicas (1..32767), config (scalar values). */

@@ -33,6 +33,16 @@ public final class Repo {
         return p;
     }
 
+    /** Every object a kustomization lists in {@code resources}: files, and directories through their own kustomization. */
+    public static List<JsonNode> kustomizeResources(Path dir) throws IOException {
+        List<JsonNode> all = new ArrayList<>();
+        for (JsonNode r : documents(dir.resolve("kustomization.yaml")).getFirst().path("resources")) {
+            Path p = dir.resolve(r.asText());
+            all.addAll(Files.isDirectory(p) ? kustomizeResources(p) : documents(p));
+        }
+        return all;
+    }
+
     /** Every document of a (multi-document) YAML file; empty documents are skipped. */
     public static List<JsonNode> documents(Path file) throws IOException {
         return documents(Files.readString(file));
