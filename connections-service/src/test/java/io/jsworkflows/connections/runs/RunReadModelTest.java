@@ -65,7 +65,7 @@ class RunReadModelTest {
     RunPurge purge;
 
     @Test
-    void eventsBecomeOneRunWhoseStatusNeverGoesBackAndRedeliveryAddsNothing() {
+    void eventsBecomeOneRunWhoseStatusNeverGoesBackAndRedeliveryAddsNothing() throws java.io.IOException {
         Api.Ws a = Api.newWorkspace();
         String runId = UUID.randomUUID().toString();
         String wf = "wf-" + runId.substring(0, 6);
@@ -116,6 +116,10 @@ class RunReadModelTest {
         assertThat(a.as().get("/api/v1/runs?status=failed").then().extract().jsonPath().getList("runs.runId")).containsExactly(older);
         assertThat(a.as().get("/api/v1/runs?workflow=" + wf).then().extract().jsonPath().getList("runs.runId")).containsExactly(runId);
         a.as().get("/api/v1/runs?status=exploded").then().statusCode(400).contentType("application/problem+json");
+
+        // what the workflow printed and its errors stay out of the log (which is at DEBUG for the service's own code)
+        String log = java.nio.file.Files.readString(java.nio.file.Path.of("target", "connections-service-test.log"));
+        assertThat(log).doesNotContain("looking up order 1001").doesNotContain("no contact").doesNotContain("TypeError: boom");
     }
 
     @Test
