@@ -59,7 +59,9 @@ class DockerComposeTest {
         Set<String> names = new HashSet<>();
         services.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactlyInAnyOrder("kafka", "kafka-topics", "postgres", "hubspot-emulator", "connections-service",
-                "webhook-gateway", "token-refresher", "workflow-executor");
+                "webhook-gateway", "token-refresher", "workflow-executor", "jaeger");
+        // traces are opt-in: the collector only under its profile, the endpoint empty unless JSW_OTLP_ENDPOINT is set
+        assertThat(services.path("jaeger").path("profiles").toString()).contains("tracing");
         for (StackRunner.ServiceSpec spec : StackRunner.SERVICES) {
             JsonNode s = services.path(spec.module());
             Path dockerfile = Repo.root().resolve(s.path("build").path("context").asText()).resolve(s.path("build").path("dockerfile").asText());

@@ -283,7 +283,7 @@ class KubernetesManifestsTest {
 
     /** The writers column of the topics table (docs/events.md, DESIGN): who may write each deployed topic, nobody else. */
     static final Map<String, Set<String>> WRITERS = writers();
-    /** Who reads each topic; a topic no service reads (run events, dead letters: people and tools) has none. */
+    /** Who reads each topic (services only: people and tools such as jsw tail have principals of their own). */
     static final Map<String, Set<String>> READERS = readers();
 
     private static Map<String, Set<String>> writers() {
@@ -296,7 +296,7 @@ class KubernetesManifestsTest {
         m.put(Topics.WORKFLOW_DEFINITIONS, Set.of("workflow-executor"));
         m.put(Topics.SOURCES, Set.of("connections-service"));
         m.put(Topics.RUN_EVENTS, Set.of("workflow-executor"));
-        m.put(Topics.RUN_RETRY, Set.of("workflow-executor"));
+        m.put(Topics.RUN_RETRY, Set.of("workflow-executor", "connections-service")); // a dead letter's replay
         m.put(Topics.RUN_DLQ, Set.of("workflow-executor"));
         m.put(KafkaTools.RUNS_INFLIGHT.name(), Set.of("workflow-executor"));
         Topics.SHOPIFY_SOURCE_TOPICS.forEach(t -> m.put(t, Set.of("webhook-gateway")));
@@ -310,11 +310,12 @@ class KubernetesManifestsTest {
         m.put(Topics.REFRESH_CHAIN, Set.of("token-refresher"));
         m.put(Topics.REFRESH_REQUESTS, Set.of("token-refresher"));
         m.put(Topics.CONNECTION_EVENTS, Set.of("connections-service"));
-        m.put(Topics.WORKFLOW_DEFINITIONS, Set.of("workflow-executor"));
+        // connections-service reads definitions, run events and dead letters for its runs pages (docs/events.md)
+        m.put(Topics.WORKFLOW_DEFINITIONS, Set.of("workflow-executor", "connections-service"));
         m.put(Topics.SOURCES, Set.of("webhook-gateway"));
-        m.put(Topics.RUN_EVENTS, Set.of());
+        m.put(Topics.RUN_EVENTS, Set.of("connections-service"));
         m.put(Topics.RUN_RETRY, Set.of("workflow-executor"));
-        m.put(Topics.RUN_DLQ, Set.of());
+        m.put(Topics.RUN_DLQ, Set.of("connections-service"));
         m.put(KafkaTools.RUNS_INFLIGHT.name(), Set.of("workflow-executor"));
         Topics.SHOPIFY_SOURCE_TOPICS.forEach(t -> m.put(t, Set.of("workflow-executor")));
         return m;
