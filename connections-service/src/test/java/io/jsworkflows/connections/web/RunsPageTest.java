@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,10 @@ import io.jsworkflows.connections.support.Api;
 import io.jsworkflows.connections.support.Browser;
 import io.jsworkflows.connections.support.PlatformTopicsResource;
 import io.jsworkflows.connections.support.RunRecords;
+import io.jsworkflows.connections.support.TopicReader;
+import io.jsworkflows.contracts.Topics;
+import io.jsworkflows.contracts.events.RetryRecord;
+import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.contracts.events.RunEvent;
 import io.jsworkflows.contracts.events.RunEvent.ConsoleLine;
 import io.jsworkflows.contracts.events.RunEvent.HttpCall;
@@ -107,6 +112,12 @@ class RunsPageTest {
         assertThat(dl.findElement(By.className("replayed")).getText()).contains("replayed at").contains("by web page");
         String newRun = dl.findElement(By.className("replay-run")).getText();
         assertThat(newRun).isNotBlank().isNotEqualTo(runId);
+        // the form redirected: reloading shows the page again and replays nothing more
+        browser.driver.navigate().refresh();
+        browser.waitFor(By.cssSelector("tr[data-dead-letter='" + runId + "']"));
+        List<ConsumerRecord<String, String>> retries = TopicReader.forKey(Topics.RUN_RETRY, RetryRecord.key(wf, key));
+        assertThat(retries).hasSize(1);
+        assertThat(ContractsJson.read(retries.getFirst().value(), RetryRecord.class).runId()).isEqualTo(newRun);
         browser.shot("10-dead-letter-replayed");
 
         // the executor runs the replay: its success appears in the open list without a reload

@@ -8,10 +8,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 
 import io.jsworkflows.connections.persistence.Workspace;
 import io.jsworkflows.connections.rest.Auth;
@@ -41,13 +43,16 @@ public class DeadLetterWebResource {
         this.replay = replay;
     }
 
+    /** {@code replayed} names the dead letter just replayed (the redirect after the form), for the notice. */
     @GET
-    public Response list(@Context HttpHeaders headers) {
+    public Response list(@QueryParam("replayed") String replayed, @Context HttpHeaders headers) {
         Optional<Workspace> w = auth.fromCookie(headers);
         if (w.isEmpty()) {
             return RunWebResource.signIn();
         }
-        return Response.ok(Templates.deadLetters(w.get(), queries.deadLetters(w.get().id, RunQueries.MAX_LIMIT), null)).build();
+        String notice = replayed == null ? null : queries.deadLetter(w.get().id, replayed).filter(d -> d.replayRunId() != null)
+                .map(d -> "Replayed: the run is now run " + d.replayRunId() + ".").orElse(null);
+        return Response.ok(Templates.deadLetters(w.get(), queries.deadLetters(w.get().id, RunQueries.MAX_LIMIT), notice)).build();
     }
 
     /** Another workspace's id is a 404 (ApiProblem), like an unknown one. */
@@ -59,7 +64,7 @@ public class DeadLetterWebResource {
             return RunWebResource.signIn();
         }
         DeadLetterView v = replay.replay(w.get().id, id, "web page");
-        String notice = "Replayed: the run is now run " + v.replayRunId() + ".";
-        return Response.ok(Templates.deadLetters(w.get(), queries.deadLetters(w.get().id, RunQueries.MAX_LIMIT), notice)).build();
+        // redirect after the post: reloading the page must not replay again
+        return Response.seeOther(UriBuilder.fromPath("/ui/dead-letters").queryParam("replayed", v.id()).build()).build();
     }
 }
