@@ -27,6 +27,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.tracing.TracingPolicy;
 
 /**
  * The HTTP client of workflows' {@code fetch}: Quarkus's Vert.x, pooled keep-alive connections, non-blocking, redirects
@@ -55,7 +56,9 @@ public class OutboundHttpClient {
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
                 .setVerifyHost(true)
-                .setDecompressionSupported(false));
+                .setDecompressionSupported(false)
+                // spans are the executor's own (RunTracing), under the run: no automatic ones, no trace headers to third parties
+                .setTracingPolicy(TracingPolicy.IGNORE));
     }
 
     @PreDestroy

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,6 +24,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.jsworkflows.contracts.CloudEventTypes;
 import io.jsworkflows.contracts.json.ContractsJson;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -37,8 +44,16 @@ public class KafkaClients {
     private final Map<String, Object> base;
     private final Map<String, Object> groupSettings;
     private final KafkaProducer<String, String> producer;
+    private final Tracer tracer;
 
-    public KafkaClients(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+    /** Clients without tracing (tests and benchmarks). */
+    public KafkaClients(Map<String, Object> kafkaConfig) {
+        this(kafkaConfig, OpenTelemetry.noop());
+    }
+
+    @Inject
+    public KafkaClients(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, OpenTelemetry otel) {
+        this.tracer = otel.getTracer("io.jsworkflows.executor");
         this.base = new HashMap<>();
         kafkaConfig.forEach((k, v) -> {
             if (k.equals("bootstrap.servers") || k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
@@ -71,10 +86,22 @@ public class KafkaClients {
         headers.add("ce_source", bytes(CloudEventTypes.SOURCE_EXECUTOR));
         headers.add("ce_time", bytes(Instant.now().toString()));
         headers.add("content-type", bytes("application/json"));
+        // written within a run's trace: a producer span, named in the record's traceparent (docs/observability.md)
+        Context parent = Context.current();
+        Span span = Span.fromContext(parent).getSpanContext().isValid()
+                ? tracer.spanBuilder(topic + " publish").setSpanKind(SpanKind.PRODUCER).setParent(parent)
+                        .setAttribute("messaging.system", "kafka").setAttribute("messaging.destination.name", topic).startSpan()
+                : null;
+        if (span != null) {
+            W3CTraceContextPropagator.getInstance().inject(parent.with(span), headers, (h, k, v) -> h.add(k, bytes(v)));
+        }
         ProducerRecord<String, String> record = new ProducerRecord<>(topic, null, key, value == null ? null : ContractsJson.write(value),
                 headers);
         CompletableFuture<RecordMetadata> f = new CompletableFuture<>();
         producer.send(record, (md, e) -> {
+            if (span != null) {
+                span.end();
+            }
             if (e != null) {
                 f.completeExceptionally(e);
             } else {

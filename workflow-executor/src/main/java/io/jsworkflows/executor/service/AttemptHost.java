@@ -1,5 +1,7 @@
 package io.jsworkflows.executor.service;
 
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,7 +38,12 @@ final class AttemptHost implements RunHost, FetchGateway.CallSink {
     private final FetchGateway gateway;
     private final Timer tokenLatency;
 
-    AttemptHost(String workspaceId, Duration timeout, FetchBudget.Share share, TokenView tokens, FetchGateway gateway, Timer tokenLatency) {
+    /** The run's trace: its calls' spans and the records it causes (refresh requests) are children of it. */
+    final Context trace;
+
+    AttemptHost(String workspaceId, Duration timeout, FetchBudget.Share share, TokenView tokens, FetchGateway gateway, Timer tokenLatency,
+            Context trace) {
+        this.trace = trace;
         this.tokens = tokens;
         this.gateway = gateway;
         this.tokenLatency = tokenLatency;
@@ -49,7 +56,11 @@ final class AttemptHost implements RunHost, FetchGateway.CallSink {
     @Override
     public CompletableFuture<TokenResult> getOAuthToken(String handle) {
         long t0 = System.nanoTime();
-        return tokens.lookup(workspaceId, handle, timeout).handle((l, t) -> {
+        CompletableFuture<TokenView.Lookup> lookup;
+        try (Scope s = trace.makeCurrent()) {
+            lookup = tokens.lookup(workspaceId, handle, timeout); // a refresh request it sends joins the run's trace
+        }
+        return lookup.handle((l, t) -> {
             tokenLatency.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             if (t != null) {
                 return TokenResult.error("The token lookup failed unexpectedly; the run will be retried.");
@@ -99,6 +110,11 @@ final class AttemptHost implements RunHost, FetchGateway.CallSink {
     @Override
     public void transientFailure(String category) {
         transientCategory = category;
+    }
+
+    @Override
+    public Context trace() {
+        return trace;
     }
 
     @Override

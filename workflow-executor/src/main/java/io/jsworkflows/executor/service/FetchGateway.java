@@ -23,6 +23,8 @@ import io.jsworkflows.executor.runtime.RunHost.FetchException;
 import io.jsworkflows.executor.runtime.RunHost.FetchRequest;
 import io.jsworkflows.executor.runtime.RunHost.FetchResponse;
 import io.micrometer.core.instrument.Counter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -46,12 +48,15 @@ public class FetchGateway {
     private final FetchBudget budget;
     private final ScopeErrors scopes = new ScopeErrors();
     private final OutboundHttpClient http;
+    private final RunTracing tracing;
     private final URI hubspotBase;
     private final Executor blocking = Executors.newVirtualThreadPerTaskExecutor();
     private final Timer budgetWaits;
     private final Counter tooManyRequests;
 
-    public FetchGateway(ExecutorConfig config, TokenView tokens, FetchBudget budget, OutboundHttpClient http, MeterRegistry registry) {
+    public FetchGateway(ExecutorConfig config, TokenView tokens, FetchBudget budget, OutboundHttpClient http, RunTracing tracing,
+            MeterRegistry registry) {
+        this.tracing = tracing;
         this.config = config;
         this.budget = budget;
         this.tokens = tokens;
@@ -78,6 +83,11 @@ public class FetchGateway {
 
         /** The run's share of the executor's memory for response bodies (see {@link FetchGateway#openShare}). */
         FetchBudget.Share share();
+
+        /** The run's trace context: each call is a client span under it. */
+        default Context trace() {
+            return Context.root();
+        }
     }
 
     /** A run's share of the bytes of response bodies the executor may hold; close it when the run ends. */
@@ -211,12 +221,14 @@ public class FetchGateway {
             String method = req.method() == null ? "GET" : req.method();
             long t0 = System.nanoTime();
             String path = original.getRawPath() == null || original.getRawPath().isEmpty() ? "/" : original.getRawPath();
+            Span span = tracing.startCall(sink.trace(), method, original.getHost());
             return http.send(new OutboundRequest(method, target, connectTo, headers, req.body(), timeout), sink.share())
                     .handle((r, t) -> {
                         long ms = (System.nanoTime() - t0) / 1_000_000;
                         if (t != null) {
                             Throwable c = t.getCause() != null && t instanceof java.util.concurrent.CompletionException ? t.getCause() : t;
                             FetchException fe = c instanceof FetchException f ? f : new FetchException("NETWORK", "network error talking to " + original.getHost());
+                            tracing.endCall(span, 0, fe.category());
                             if (!fe.category().equals("INVALID")) {
                                 sink.call(method, original.getHost(), path, 0, ms);
                             }
@@ -226,6 +238,7 @@ public class FetchGateway {
                             throw fe;
                         }
                         sink.call(method, original.getHost(), path, r.status(), ms);
+                        tracing.endCall(span, r.status(), null);
                         FetchResponse response = new FetchResponse(r.status(), "", original.toString(), r.headers(), r.body().text());
                         sink.share().attach(response, r.body().reserved());
                         return response;

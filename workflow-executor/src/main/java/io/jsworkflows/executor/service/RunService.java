@@ -1,5 +1,7 @@
 package io.jsworkflows.executor.service;
 
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,9 +54,11 @@ public class RunService {
     private final RunEvents events;
     private final Timer tokenLatency;
     private final Counter duplicates;
+    private final RunTracing tracing;
 
     public RunService(ExecutorConfig config, WorkflowRegistry registry, WorkflowRuntime runtime, TokenView tokens, FetchGateway gateway,
-            MeterRegistry meters, CrashGuard crashes, TriggerOwnership ownership, RunOutcomes outcomes, RunEvents events) {
+            MeterRegistry meters, CrashGuard crashes, TriggerOwnership ownership, RunOutcomes outcomes, RunEvents events, RunTracing tracing) {
+        this.tracing = tracing;
         this.config = config;
         this.registry = registry;
         this.runtime = runtime;
@@ -239,7 +243,8 @@ public class RunService {
     /** False when the run killed the worker hosting it: nothing was handed on, the caller counts a crash. */
     private boolean runAttempt(Attempt a) {
         RunEvents.Pending started = events.started(a);
-        AttemptHost host = new AttemptHost(a.workspaceId(), a.timeout(), gateway.openShare(), tokens, gateway, tokenLatency);
+        Context trace = tracing.startRun(a);
+        AttemptHost host = new AttemptHost(a.workspaceId(), a.timeout(), gateway.openShare(), tokens, gateway, tokenLatency, trace);
         RunResult result;
         try {
             WorkflowDefinition d = a.workflow();
@@ -250,16 +255,19 @@ public class RunService {
             host.share.close(); // the run's response bodies are no longer the executor's to hold
         }
         meters.timer("jsw.run.duration", "outcome", result.outcome().name().toLowerCase()).record(Duration.ofNanos(result.durationNanos()));
-        if (result.succeeded()) {
-            outcomes.succeeded(a, result, host.calls());
+        tracing.endRun(trace, result);
+        try (Scope s = trace.makeCurrent()) { // the run event and any retry or dead letter carry the run's trace
+            if (result.succeeded()) {
+                outcomes.succeeded(a, result, host.calls());
+                return true;
+            }
+            if (result.outcome() == RunResult.Outcome.CRASHED) {
+                outcomes.crashed(a, result, host.calls());
+                return false;
+            }
+            outcomes.failed(a, result, host.calls(), host.needsReauth, host.transientCategory);
             return true;
         }
-        if (result.outcome() == RunResult.Outcome.CRASHED) {
-            outcomes.crashed(a, result, host.calls());
-            return false;
-        }
-        outcomes.failed(a, result, host.calls(), host.needsReauth, host.transientCategory);
-        return true;
     }
 
     /** Null when the record can run; otherwise why it cannot (too large, not JSON, nested too deep). */

@@ -77,7 +77,8 @@ public final class ContactWorkflowBenchmark {
                 Instant.now().plusSeconds(tokens.expiresIn()), 1, 1, Instant.now(), null));
         view.markReady();
         FetchGateway gateway = new FetchGateway(config, view, new FetchBudget(config, new SimpleMeterRegistry()),
-                new io.jsworkflows.executor.client.OutboundHttpClient(io.vertx.core.Vertx.vertx(), config), new SimpleMeterRegistry());
+                new io.jsworkflows.executor.client.OutboundHttpClient(io.vertx.core.Vertx.vertx(), config),
+                new io.jsworkflows.executor.service.RunTracing(io.opentelemetry.api.OpenTelemetry.noop()), new SimpleMeterRegistry());
         String source = Files.readString(root.resolve("examples/workflows/contact-from-order.js"));
         String order = Files.readString(root.resolve("examples/shopify/order-created.json"));
         Duration warmup = Duration.parse(a.get("warmup"));
