@@ -55,8 +55,11 @@ CREATE TABLE dead_letter (
 CREATE INDEX dead_letter_workspace ON dead_letter (workspace_id, dead_lettered_at DESC);
 
 -- The compacted definitions topic as a table (a tombstone deletes the row); the source itself is not kept.
+-- Keyed like the topic: workspaceId/workflowId (workflow ids are per workspace), or the bare workflowId of a record
+-- written before they were.
 CREATE TABLE workflow (
-    workflow_id    TEXT          PRIMARY KEY,
+    definition_key TEXT          PRIMARY KEY,
+    workflow_id    TEXT          NOT NULL,
     workspace_id   TEXT          NOT NULL,
     version        BIGINT        NOT NULL,
     trigger_topic  TEXT,

@@ -258,9 +258,14 @@ class RunReadModelTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(given().cookies(signIn(b)).get("/ui/workflows").then()
                 .extract().asString()).contains(theirs).doesNotContain(wf));
 
-        RunRecords.deleteWorkflow(wf);
+        // ids are per workspace: B's workflow of the same id is another workflow, and A's deletion leaves it alone
+        RunRecords.publish(RunRecords.workflow(b.id(), wf, 1, List.of("b-crm")));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(given().cookies(signIn(b)).get("/ui/workflows").then()
+                .extract().asString()).contains(wf).contains("b-crm"));
+        RunRecords.deleteWorkflow(a.id(), wf);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(given().cookies(aSession).get("/ui/workflows").then()
                 .extract().asString()).doesNotContain(wf));
+        assertThat(given().cookies(signIn(b)).get("/ui/workflows").then().extract().asString()).contains(wf).contains("b-crm");
     }
 
     /** Signs in like the page does: GET the form (token and CSRF cookie), POST it; returns the browser's cookies. */

@@ -58,11 +58,12 @@ public final class RunRecords {
     }
 
     public static void publish(WorkflowDefinition w) {
-        send(Topics.WORKFLOW_DEFINITIONS, w.workflowId(), ContractsJson.write(w), CloudEventTypes.WORKFLOW_DEFINITION);
+        send(Topics.WORKFLOW_DEFINITIONS, w.key(), ContractsJson.write(w), CloudEventTypes.WORKFLOW_DEFINITION);
     }
 
-    public static void deleteWorkflow(String workflowId) {
-        send(Topics.WORKFLOW_DEFINITIONS, workflowId, null, CloudEventTypes.WORKFLOW_DEFINITION);
+    /** As the executor deletes a workflow: a tombstone for its key, workspaceId/workflowId. */
+    public static void deleteWorkflow(String workspaceId, String workflowId) {
+        send(Topics.WORKFLOW_DEFINITIONS, WorkflowDefinition.key(workspaceId, workflowId), null, CloudEventTypes.WORKFLOW_DEFINITION);
     }
 
     public static void send(String topic, String key, String value, String ceType) {

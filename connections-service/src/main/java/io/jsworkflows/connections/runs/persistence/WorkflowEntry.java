@@ -15,8 +15,12 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 @Table(name = "workflow")
 public class WorkflowEntry extends PanacheEntityBase {
 
+    /** The topic's key: {@code workspaceId/workflowId}, or the bare workflowId of an older record. */
     @Id
-    @Column(name = "workflow_id")
+    @Column(name = "definition_key")
+    public String definitionKey;
+
+    @Column(name = "workflow_id", nullable = false)
     public String workflowId;
 
     @Column(name = "workspace_id", nullable = false)

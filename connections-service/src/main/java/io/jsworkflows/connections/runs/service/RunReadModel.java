@@ -167,27 +167,40 @@ public class RunReadModel {
         return true;
     }
 
-    /** A definition or, with a null definition, the tombstone of workflowId. */
+    /**
+     * A definition or, with a null definition, the tombstone of its topic key ({@code workspaceId/workflowId}; the bare
+     * workflowId for records written before workflow ids were per workspace).
+     */
     @Transactional
-    public void apply(String workflowId, WorkflowDefinition d) {
-        WorkflowEntry w = WorkflowEntry.findById(workflowId, LockModeType.PESSIMISTIC_WRITE);
+    public void apply(String definitionKey, WorkflowDefinition d) {
+        WorkflowEntry w = WorkflowEntry.findById(definitionKey, LockModeType.PESSIMISTIC_WRITE);
         if (d == null) {
             if (w != null) {
                 w.delete();
             }
             return;
         }
-        if (d.workspaceId() == null || !workflowId.equals(d.workflowId())) {
-            LOG.debugf("ignoring definition of %s: no workspace or a different workflow id", workflowId);
+        // the key must be the definition's own: a record cannot file a workflow under another workspace's key
+        if (d.workspaceId() == null || d.workflowId() == null
+                || !(definitionKey.equals(d.key()) || definitionKey.equals(d.workflowId()))) {
+            LOG.debugf("ignoring a definition whose key %s is not its own", definitionKey);
             return;
         }
         if (w != null && w.workspaceId.equals(d.workspaceId()) && w.version > d.version()) {
             return; // an older version arriving late
         }
+        if (definitionKey.equals(d.key())) {
+            // the same workflow under its older, bare key is superseded
+            WorkflowEntry bare = WorkflowEntry.findById(d.workflowId());
+            if (bare != null && bare.workspaceId.equals(d.workspaceId())) {
+                bare.delete();
+            }
+        }
         if (w == null) {
             w = new WorkflowEntry();
-            w.workflowId = workflowId;
+            w.definitionKey = definitionKey;
         }
+        w.workflowId = d.workflowId();
         w.workspaceId = d.workspaceId();
         w.version = d.version();
         w.triggerTopic = d.trigger() == null ? null : d.trigger().topic();
