@@ -24,7 +24,7 @@ public class TracingSwitch implements ConfigSourceFactory {
     public static final String DISABLED = "quarkus.otel.sdk.disabled";
     public static final List<String> ENDPOINTS = List.of("quarkus.otel.exporter.otlp.endpoint", "quarkus.otel.exporter.otlp.traces.endpoint");
     /** The extension's default: configured by nobody, so it does not count as an endpoint. */
-    static final String QUARKUS_DEFAULT = "http://localhost:4317/";
+    public static final String QUARKUS_DEFAULT = "http://localhost:4317/";
     static final int ORDINAL = 50;
 
     @Override

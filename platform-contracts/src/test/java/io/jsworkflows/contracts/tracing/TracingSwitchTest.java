@@ -1,4 +1,4 @@
-package io.jsworkflows.refresher.config;
+package io.jsworkflows.contracts.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
