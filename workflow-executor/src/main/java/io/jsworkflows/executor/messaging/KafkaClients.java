@@ -3,8 +3,10 @@ package io.jsworkflows.executor.messaging;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.annotation.PreDestroy;
@@ -24,6 +26,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.jsworkflows.contracts.CloudEventTypes;
 import io.jsworkflows.contracts.json.ContractsJson;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -45,15 +49,19 @@ public class KafkaClients {
     private final Map<String, Object> groupSettings;
     private final KafkaProducer<String, String> producer;
     private final Tracer tracer;
+    /** The producer's and the group consumers' client metrics (lag, sends) in /q/metrics; null in tests and benchmarks. */
+    private final MeterRegistry meters;
+    private final List<KafkaClientMetrics> clientMetrics = new CopyOnWriteArrayList<>();
 
     /** Clients without tracing (tests and benchmarks). */
     public KafkaClients(Map<String, Object> kafkaConfig) {
-        this(kafkaConfig, OpenTelemetry.noop());
+        this(kafkaConfig, OpenTelemetry.noop(), null);
     }
 
     @Inject
-    public KafkaClients(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, OpenTelemetry otel) {
+    public KafkaClients(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, OpenTelemetry otel, MeterRegistry meters) {
         this.tracer = otel.getTracer("io.jsworkflows.executor");
+        this.meters = meters;
         this.base = new HashMap<>();
         kafkaConfig.forEach((k, v) -> {
             if (k.equals("bootstrap.servers") || k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
@@ -71,6 +79,7 @@ public class KafkaClients {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "workflow-executor-" + UUID.randomUUID().toString().substring(0, 8));
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        bind(new KafkaClientMetrics(producer));
     }
 
     public String bootstrapServers() {
@@ -143,7 +152,16 @@ public class KafkaClients {
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) maxPollInterval.toMillis());
         c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5_000); // see newly created trigger topics soon
         c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        bind(new KafkaClientMetrics(consumer)); // records-lag-max of the trigger and retry groups
+        return consumer;
+    }
+
+    private void bind(KafkaClientMetrics m) {
+        if (meters != null) {
+            m.bindTo(meters);
+            clientMetrics.add(m);
+        }
     }
 
     /** An admin client with the same connection settings (the caller closes it). */
@@ -157,6 +175,7 @@ public class KafkaClients {
 
     @PreDestroy
     public void close() {
+        clientMetrics.forEach(KafkaClientMetrics::close);
         producer.close(java.time.Duration.ofSeconds(5));
     }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -55,10 +56,13 @@ public class RunService {
     private final Timer tokenLatency;
     private final Counter duplicates;
     private final RunTracing tracing;
+    private final Timer triggerToCompletion;
 
     public RunService(ExecutorConfig config, WorkflowRegistry registry, WorkflowRuntime runtime, TokenView tokens, FetchGateway gateway,
             MeterRegistry meters, CrashGuard crashes, TriggerOwnership ownership, RunOutcomes outcomes, RunEvents events, RunTracing tracing) {
         this.tracing = tracing;
+        this.triggerToCompletion = Timer.builder("jsw.run.trigger.to.completion")
+                .description("from a trigger record's timestamp to its first attempt's outcome").publishPercentileHistogram().register(meters);
         this.config = config;
         this.registry = registry;
         this.runtime = runtime;
@@ -138,6 +142,8 @@ public class RunService {
                     outcomes.deadLetter(a, List.of(e), malformed);
                 } else {
                     attempt(new Attempt(d, record, UUID.randomUUID().toString(), key, 1, List.of(), timeout(d), cover));
+                    // from the record's timestamp (the gateway's publish) to the first attempt's outcome handed on
+                    triggerToCompletion.record(Math.max(0, System.currentTimeMillis() - timestampMillis), TimeUnit.MILLISECONDS);
                 }
             } catch (RuntimeException e) {
                 dedupe.forget(dedupeKey, key);
@@ -254,7 +260,8 @@ public class RunService {
             started.cancel();
             host.share.close(); // the run's response bodies are no longer the executor's to hold
         }
-        meters.timer("jsw.run.duration", "outcome", result.outcome().name().toLowerCase()).record(Duration.ofNanos(result.durationNanos()));
+        Timer.builder("jsw.run.duration").tag("outcome", result.outcome().name().toLowerCase()).publishPercentileHistogram().register(meters)
+                .record(Duration.ofNanos(result.durationNanos()));
         tracing.endRun(trace, result);
         try (Scope s = trace.makeCurrent()) { // the run event and any retry or dead letter carry the run's trace
             if (result.succeeded()) {
