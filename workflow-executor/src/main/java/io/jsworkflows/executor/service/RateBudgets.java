@@ -8,7 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * HubSpot request budgets, one per portal (hub id), shared by every workflow on that portal. Each request reserves a
  * send slot such that no window of {@code interval + margin} holds more than {@code max} slots; a caller waits for its
  * slot instead of drawing a 429. HubSpot's {@code X-HubSpot-RateLimit-*} headers correct the budget (its max and
- * interval, and requests this replica did not make, e.g. other replicas or other apps' calls).
+ * interval, and requests this replica did not make, e.g. other replicas or other apps' calls). A slot counts from its
+ * request's answer once that came (HubSpot counted the request by then at the latest), not from its reservation: on a
+ * loaded machine a burst of requests reserved at once reaches HubSpot over hundreds of milliseconds, and the next
+ * window's requests, sent on time, would otherwise meet the burst's stragglers in HubSpot's window (429s).
  */
 public final class RateBudgets {
 
@@ -25,12 +28,20 @@ public final class RateBudgets {
 
     /** Reserves a slot; returns how long to wait before sending (zero when there is budget now). */
     public Duration reserve(long hubId) {
-        return Duration.ofNanos(budget(hubId).reserve(System.nanoTime()));
+        return Duration.ofNanos(reserveAt(hubId, System.nanoTime()));
     }
 
-    /** Applies HubSpot's rate-limit headers of a response (values may be null when absent). */
+    /** Applies HubSpot's rate-limit headers of a response (values may be null when absent); every answer calls it. */
     public void observe(long hubId, Integer max, Integer remaining, Long intervalMillis) {
-        budget(hubId).observe(System.nanoTime(), max, remaining, intervalMillis);
+        observeAt(hubId, System.nanoTime(), max, remaining, intervalMillis);
+    }
+
+    long reserveAt(long hubId, long now) {
+        return budget(hubId).reserve(now);
+    }
+
+    void observeAt(long hubId, long now, Integer max, Integer remaining, Long intervalMillis) {
+        budget(hubId).observe(now, max, remaining, intervalMillis);
     }
 
     /** After a 429: no request to this portal before the interval has passed. */
@@ -51,6 +62,8 @@ public final class RateBudgets {
         private long[] slots;
         private int head; // index of the oldest slot
         private long interval;
+        /** The newest slots whose answer has not come yet (they count from their reservation until it does). */
+        private int unanswered;
 
         Budget(int max, long interval) {
             this.slots = new long[max];
@@ -63,10 +76,19 @@ public final class RateBudgets {
             long slot = Math.max(now, slots[head] + window);
             slots[head] = slot;
             head = (head + 1) % slots.length;
+            unanswered = Math.min(unanswered + 1, slots.length);
             return slot - now;
         }
 
         synchronized void observe(long now, Integer max, Integer remaining, Long intervalMillis) {
+            if (unanswered > 0) {
+                // an answer came: the oldest request still unanswered was counted by HubSpot at the latest now
+                int i = Math.floorMod(head - unanswered, slots.length);
+                if (slots[i] <= now) {
+                    slots[i] = now;
+                    unanswered--;
+                }
+            }
             if (intervalMillis != null && intervalMillis > 0) {
                 interval = Duration.ofMillis(intervalMillis).toNanos();
             }
@@ -88,6 +110,9 @@ public final class RateBudgets {
                     long slot = Math.max(now, slots[head]);
                     slots[head] = slot;
                     head = (head + 1) % slots.length;
+                }
+                if (gap > 0) {
+                    unanswered = 0; // the ring moved under them; HubSpot's count just set the budget right
                 }
             }
         }
@@ -111,6 +136,7 @@ public final class RateBudgets {
             }
             slots = ordered;
             head = 0;
+            unanswered = 0;
         }
     }
 }
