@@ -74,10 +74,14 @@ public final class PlatformClient implements AutoCloseable {
 
     /** Creates connection {@code handle} for contacts and deals and gives consent at the emulator for {@code portalId}. */
     public JsonNode connect(Workspace ws, String handle, long portalId) {
+        return connect(ws, handle, portalId, List.of(Map.of("resource", "contacts", "operation", "create"),
+                Map.of("resource", "deals", "operation", "create")));
+    }
+
+    /** Creates a connection granting the given rows ({@code resource}, {@code operation}) and consents at the emulator. */
+    public JsonNode connect(Workspace ws, String handle, long portalId, List<Map<String, String>> resources) {
         JsonNode created = http.expect("creating connection " + handle, "POST", connections(), ws.apiKey(), Map.of(
-                "handle", handle,
-                "resources", List.of(Map.of("resource", "contacts", "operation", "create"),
-                        Map.of("resource", "deals", "operation", "create")))).json();
+                "handle", handle, "resources", resources)).json();
         return consent(ws, handle, created.path("authorizeUrl").asText(), portalId);
     }
 
