@@ -173,6 +173,8 @@ public final class PlatformUnderTest implements AutoCloseable {
                 env.put("JSW_CONNECTIONS_URL", connectionsUrl());
                 int emulatorPort = services.get(EMULATOR).port();
                 env.put("JSW_EXECUTOR_EGRESS_ALLOW", "localhost:" + emulatorPort + ",127.0.0.1:" + emulatorPort);
+                // started events (off by default): the story and the kill drill account for every run that started
+                env.put("JSW_EXECUTOR_EVENTS_STARTED_AFTER", "PT0S");
                 env.putAll(options.executorEnv());
             }
             case GATEWAY -> env.put("JSW_CRYPTO_SOURCE_KEYS", sourceKeys);
