@@ -57,10 +57,16 @@ public class RunService {
     private final Counter duplicates;
     private final RunTracing tracing;
     private final Timer triggerToCompletion;
+    /** Registered once per outcome: a lookup by name and tags on every run showed in the profile. */
+    private final java.util.Map<RunResult.Outcome, Timer> runDuration = new java.util.EnumMap<>(RunResult.Outcome.class);
 
     public RunService(ExecutorConfig config, WorkflowRegistry registry, WorkflowRuntime runtime, TokenView tokens, FetchGateway gateway,
             MeterRegistry meters, CrashGuard crashes, TriggerOwnership ownership, RunOutcomes outcomes, RunEvents events, RunTracing tracing) {
         this.tracing = tracing;
+        for (RunResult.Outcome o : RunResult.Outcome.values()) {
+            runDuration.put(o, Timer.builder("jsw.run.duration").tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
+                    .publishPercentileHistogram().register(meters));
+        }
         this.triggerToCompletion = Timer.builder("jsw.run.trigger.to.completion")
                 .description("from a trigger record's timestamp to its first attempt's outcome").publishPercentileHistogram().register(meters);
         this.config = config;
@@ -260,8 +266,7 @@ public class RunService {
             started.cancel();
             host.share.close(); // the run's response bodies are no longer the executor's to hold
         }
-        Timer.builder("jsw.run.duration").tag("outcome", result.outcome().name().toLowerCase()).publishPercentileHistogram().register(meters)
-                .record(Duration.ofNanos(result.durationNanos()));
+        runDuration.get(result.outcome()).record(Duration.ofNanos(result.durationNanos()));
         tracing.endRun(trace, result);
         try (Scope s = trace.makeCurrent()) { // the run event and any retry or dead letter carry the run's trace
             if (result.succeeded()) {
