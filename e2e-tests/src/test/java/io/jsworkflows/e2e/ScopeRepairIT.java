@@ -1,0 +1,143 @@
+package io.jsworkflows.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.jsworkflows.contracts.Topics;
+import io.jsworkflows.contracts.events.DeadLetter;
+import io.jsworkflows.contracts.events.RunEvent;
+import io.jsworkflows.contracts.events.TokenState;
+import io.jsworkflows.contracts.json.ContractsJson;
+import io.jsworkflows.localstack.client.Http;
+import io.jsworkflows.e2e.platform.PlatformClient;
+import io.jsworkflows.e2e.platform.PlatformUnderTest;
+import io.jsworkflows.e2e.platform.TopicRecorder;
+import io.jsworkflows.testsupport.Chromium;
+import io.jsworkflows.testsupport.HubSpotEmulator;
+
+/**
+ * The most common first failure, walked in Chromium the way a user meets it: a connection granted without
+ * {@code crm.objects.deals.write}, the deal workflow deployed anyway (the deploy warns), an order arrives and the run
+ * fails with an error that names the missing scope and the row to tick; on the runs page the user reads it, reconnects
+ * with Deals ticked (the reconnect link from the API, consented in the browser), replays the dead letter on the dead
+ * letters page, and the replayed run succeeds, on the runs page too, and the deal exists at HubSpot.
+ */
+@ExtendWith(SharedPlatform.class)
+class ScopeRepairIT {
+
+    static final String WORKFLOW = "deal-from-order";
+    static final String SCOPE_ERROR = "the HubSpot connection 'my-hubspot' lacks the scope crm.objects.deals.write";
+
+    static PlatformUnderTest platform;
+    static PlatformClient client;
+    static PlatformClient.Workspace ws;
+
+    @BeforeAll
+    static void setUp(PlatformUnderTest p) {
+        platform = p;
+        client = new PlatformClient(p);
+        ws = client.createWorkspace("e2e scope repair");
+        JsonNode c = client.connect(ws, "my-hubspot", HubSpotEmulator.PORTAL_ID, List.of(Map.of("resource", "contacts", "operation", "create")));
+        assertThat(c.path("status").asText()).isEqualTo("ACTIVE");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (client != null) {
+            client.http().send("DELETE", platform.executorUrl() + "/api/v1/workflows/" + WORKFLOW, ws.apiKey(), null, Map.of());
+            client.close();
+        }
+    }
+
+    @Test
+    void aRunFailingForAMissingScopeIsRepairedFromThePage() throws Exception {
+        // the example deal workflow, unmodified, with one attempt so that the failure is dead-lettered at once
+        ObjectNode body = Http.JSON.createObjectNode();
+        body.put("source", Files.readString(PlatformUnderTest.repositoryRoot().resolve("examples/workflows/" + WORKFLOW + ".js")));
+        body.putObject("trigger").put("topic", Topics.SHOPIFY_ORDERS).putObject("headerMatch").put("X-Shopify-Topic", "orders/create");
+        body.putObject("retryPolicy").put("maxAttempts", 1);
+        JsonNode deployed = client.http().expect("deploying " + WORKFLOW, "PUT", platform.executorUrl() + "/api/v1/workflows/" + WORKFLOW,
+                ws.apiKey(), body).json();
+        assertThat(deployed.path("warnings").toString()).contains("crm.objects.deals.write", "Deals: Create/update/delete");
+
+        PlatformClient.Order order = PlatformClient.order("Scope", 1);
+        try (TopicRecorder<DeadLetter> dlq = TopicRecorder.fromNow(platform.bootstrapServers(), Topics.RUN_DLQ,
+                v -> ContractsJson.read(v, DeadLetter.class));
+                TopicRecorder<RunEvent> runs = TopicRecorder.fromNow(platform.bootstrapServers(), Topics.RUN_EVENTS,
+                        v -> ContractsJson.read(v, RunEvent.class));
+                TopicRecorder<TokenState> tokens = TopicRecorder.fromNow(platform.bootstrapServers(), Topics.CONNECTION_TOKENS,
+                        v -> v == null ? null : ContractsJson.read(v, TokenState.class));
+                Chromium browser = Chromium.start(Path.of("target", "e2e-browser"))) {
+            client.publish(ws, List.of(order));
+            await("the run's dead letter").atMost(Duration.ofSeconds(90))
+                    .until(() -> dlq.values().stream().anyMatch(d -> order.webhookId().equals(d.idempotencyKey())));
+            DeadLetter dead = dlq.values().stream().filter(d -> order.webhookId().equals(d.idempotencyKey())).findFirst().orElseThrow();
+            assertThat(dead.attempts().getLast().message()).contains(SCOPE_ERROR);
+
+            // the runs page shows the failure and what to grant
+            String root = platform.connectionsUrl();
+            browser.driver.get(root + "/ui");
+            browser.waitFor(By.id("apiKey")).sendKeys(ws.apiKey());
+            browser.click(By.id("login"));
+            browser.waitFor(By.id("add"));
+            browser.driver.get(root + "/ui/runs/" + dead.runId());
+            await("the run on the runs page").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                browser.driver.navigate().refresh();
+                return browser.waitFor(By.cssSelector("pre.attempt-error")).getText().contains(SCOPE_ERROR);
+            });
+            assertThat(browser.driver.findElement(By.cssSelector("pre.attempt-error")).getText())
+                    .contains("reconnect it with \"Deals: Create/update/delete\" ticked");
+            browser.shot("scope-1-failed-run");
+
+            // reconnect with Deals ticked (through the API, which hands back the platform's connect page), consenting in
+            // this signed-in browser at HubSpot's consent page (the emulator's)
+            JsonNode issued = client.http().expect("reconnecting with Deals", "POST", root + "/api/v1/connections/my-hubspot/reconnect",
+                    ws.apiKey(), Map.of("resources", List.of(Map.of("resource", "contacts", "operation", "create"),
+                            Map.of("resource", "deals", "operation", "create")))).json();
+            browser.driver.get(issued.path("authorizeUrl").asText());
+            browser.waitFor(By.id("grant"));
+            browser.shot("scope-2-consent");
+            browser.click(By.id("grant"));
+            await("the reconnect's grant").atMost(Duration.ofSeconds(60))
+                    .until(() -> client.connection(ws, "my-hubspot").path("scopes").toString().contains("crm.objects.deals.write"));
+            // executors learn the new grant's token from the refresher (jsw.connections.tokens); a replay before that
+            // would meet the old token and its scopes again
+            await("the new grant's token on jsw.connections.tokens").atMost(Duration.ofSeconds(60)).until(() -> tokens.values().stream()
+                    .anyMatch(t -> t != null && ws.id().equals(t.workspaceId()) && t.scopes().contains("crm.objects.deals.write")));
+
+            // replay the dead letter from the page: the replayed run succeeds and the deal exists
+            browser.driver.get(root + "/ui/dead-letters");
+            browser.click(By.cssSelector("#dead-letters .replay"));
+            browser.waitFor(By.cssSelector("#dead-letters .replayed"));
+            browser.shot("scope-3-replayed");
+            await("the replayed run succeeds").atMost(Duration.ofSeconds(90)).until(() -> runs.values().stream()
+                    .anyMatch(e -> order.webhookId().equals(e.idempotencyKey()) && e.type() == RunEvent.Type.SUCCEEDED));
+            RunEvent ok = runs.values().stream().filter(e -> order.webhookId().equals(e.idempotencyKey()) && e.type() == RunEvent.Type.SUCCEEDED)
+                    .findFirst().orElseThrow();
+            assertThat(ok.workspaceId()).isEqualTo(ws.id());
+            assertThat(ok.httpCalls()).extracting(RunEvent.HttpCall::status).contains(201);
+            assertThat(platform.emulator().searchObjects("deals", "dealname", "Order " + order.name())).hasSize(1);
+            browser.driver.get(root + "/ui/runs/" + ok.runId());
+            await("the replayed run on the runs page").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                browser.driver.navigate().refresh();
+                return browser.waitFor(By.id("run-status")).getText().contains("succeeded");
+            });
+            browser.shot("scope-4-succeeded");
+        }
+    }
+}
