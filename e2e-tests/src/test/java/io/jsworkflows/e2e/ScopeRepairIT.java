@@ -71,9 +71,13 @@ class ScopeRepairIT {
         body.put("source", Files.readString(PlatformUnderTest.repositoryRoot().resolve("examples/workflows/" + WORKFLOW + ".js")));
         body.putObject("trigger").put("topic", Topics.SHOPIFY_ORDERS).putObject("headerMatch").put("X-Shopify-Topic", "orders/create");
         body.putObject("retryPolicy").put("maxAttempts", 1);
-        JsonNode deployed = client.http().expect("deploying " + WORKFLOW, "PUT", platform.executorUrl() + "/api/v1/workflows/" + WORKFLOW,
-                ws.apiKey(), body).json();
-        assertThat(deployed.path("warnings").toString()).contains("crm.objects.deals.write", "Deals: Create/update/delete");
+        // the deploy checks the source's HubSpot calls against the scopes of the connections the executor knows: until
+        // the new connection's token has reached it, there is nothing to warn about, so deploy again until it warns
+        await("the deploy's scope warning").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode deployed = client.http().expect("deploying " + WORKFLOW, "PUT", platform.executorUrl() + "/api/v1/workflows/"
+                    + WORKFLOW, ws.apiKey(), body).json();
+            assertThat(deployed.path("warnings").toString()).contains("crm.objects.deals.write", "Deals: Create/update/delete");
+        });
 
         PlatformClient.Order order = PlatformClient.order("Scope", 1);
         try (TopicRecorder<DeadLetter> dlq = TopicRecorder.fromNow(platform.bootstrapServers(), Topics.RUN_DLQ,
