@@ -2,6 +2,7 @@ package io.jsworkflows.connections.rest;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +20,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 
 import io.jsworkflows.connections.persistence.Workspace;
@@ -33,7 +35,8 @@ import io.quarkus.qute.TemplateInstance;
 
 /**
  * The server-rendered web page: sign in with a workspace API key (which opens a server-side session; its token is kept
- * in an HttpOnly, SameSite=Lax cookie), list connections, add one, reconnect, delete. Every form carries a CSRF token.
+ * in an HttpOnly, SameSite=Lax cookie), list connections, add one, reconnect (choosing the rows again), delete. Every
+ * form carries a CSRF token.
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
@@ -47,11 +50,20 @@ public class WebResource {
 
         public static native TemplateInstance add(Workspace workspace, List<Row> rows, String handle, String handleRule,
                 String handlePattern, String error);
+
+        public static native TemplateInstance reconnect(Workspace workspace, String handle, List<Row> rows, String error);
     }
 
     /** One checkbox of the catalog table. */
     public record Row(String value, String resource, String operation, String scopes, boolean checked, boolean firstOfResource) {
+        /** A stable element id, e.g. {@code row-deals-create}. */
+        public String id() {
+            return "row-" + value.replace(':', '-');
+        }
     }
+
+    /** The page's own path for the Reconnect page: fixed, so that quarkus-rest-csrf can issue the form's token there. */
+    static final String RECONNECT_PAGE = "/ui/connections/reconnect";
 
     private final Auth auth;
     private final ConnectionService connections;
@@ -139,17 +151,58 @@ public class WebResource {
         }
     }
 
-    @POST
+    /** The Reconnect page's address by handle: on to the page at a fixed path (see {@link #RECONNECT_PAGE}). */
+    @GET
     @Path("/ui/connections/{handle}/reconnect")
-    public Response reconnect(@PathParam("handle") String handle, @Context HttpHeaders headers, @Context UriInfo uri) {
+    public Response reconnectLink(@PathParam("handle") String handle) {
+        return Response.seeOther(UriBuilder.fromPath(RECONNECT_PAGE).queryParam("handle", handle).build()).build();
+    }
+
+    /** Reconnect: the catalog rows, ticked where the connection already holds every scope of the row. */
+    @GET
+    @Path(RECONNECT_PAGE)
+    public Response reconnectForm(@QueryParam("handle") String handle, @Context HttpHeaders headers) {
         Optional<Workspace> w = auth.fromCookie(headers);
         if (w.isEmpty()) {
             return seeOther("/ui");
         }
         try {
-            return seeOther(connections.reconnect(w.get().id, handle, null, ApiResource.baseUrl(uri)).connectPath());
+            Set<String> granted = Set.copyOf(connections.get(w.get().id, handle).scopes());
+            Set<String> held = new HashSet<>();
+            for (ScopeCatalog.Entry e : ScopeCatalog.entries()) {
+                if (granted.containsAll(e.scopes())) {
+                    held.add(e.resource() + ":" + e.operation());
+                }
+            }
+            return Response.ok(Templates.reconnect(w.get(), handle, rows(held), null)).build();
         } catch (ApiProblem p) {
             return Response.status(p.status()).entity(Templates.connections(w.get(), connections.list(w.get().id), p.detail())).build();
+        }
+    }
+
+    /** Reconnect with the ticked rows: a new connect link for the same connection, then on to HubSpot as Add does. */
+    @POST
+    @Path("/ui/connections/{handle}/reconnect")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response reconnect(@PathParam("handle") String handle, @FormParam("resource") List<String> resources,
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        Optional<Workspace> w = auth.fromCookie(headers);
+        if (w.isEmpty()) {
+            return seeOther("/ui");
+        }
+        List<String> picked = resources == null ? List.of() : resources;
+        if (picked.isEmpty()) {
+            // an empty selection would mean "the same scopes" to the service: on the page it is a mistake
+            return Response.status(400).entity(Templates.reconnect(w.get(), handle, rows(Set.of()),
+                    "Tick at least one row: the connection is granted exactly the ticked rows.")).build();
+        }
+        try {
+            return seeOther(connections.reconnect(w.get().id, handle, selections(picked), ApiResource.baseUrl(uri)).connectPath());
+        } catch (ApiProblem p) {
+            if (p.status() == 404) {
+                return Response.status(404).entity(Templates.connections(w.get(), connections.list(w.get().id), p.detail())).build();
+            }
+            return Response.status(p.status()).entity(Templates.reconnect(w.get(), handle, rows(Set.copyOf(picked)), p.detail())).build();
         }
     }
 
@@ -174,6 +227,10 @@ public class WebResource {
     }
 
     private TemplateInstance addPage(Workspace w, Set<String> selected, String handle, String error) {
+        return Templates.add(w, rows(selected), handle == null ? "" : handle, HandleRule.RULE, HandleRule.PATTERN.pattern(), error);
+    }
+
+    private static List<Row> rows(Set<String> selected) {
         List<Row> rows = new ArrayList<>();
         String previous = null;
         for (ScopeCatalog.Entry e : ScopeCatalog.entries()) {
@@ -182,7 +239,7 @@ public class WebResource {
                     !e.resource().equals(previous)));
             previous = e.resource();
         }
-        return Templates.add(w, rows, handle == null ? "" : handle, HandleRule.RULE, HandleRule.PATTERN.pattern(), error);
+        return rows;
     }
 
     private static List<ScopeCatalog.Selection> selections(List<String> picked) {

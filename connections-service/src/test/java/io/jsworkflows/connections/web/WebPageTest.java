@@ -38,7 +38,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * The web page as a person uses it, in headless Chromium (Debian's /usr/bin/chromium driven through
  * /usr/bin/chromedriver): log in with the API key, Add Connection with live scopes, Sign in at the HubSpot emulator's
- * consent page, see it ACTIVE, Reconnect, Delete. Screenshots go to target/screenshots/.
+ * consent page, see it ACTIVE, Reconnect (with the rows it holds ticked, or more), Delete. Screenshots go to target/screenshots/.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -133,8 +133,9 @@ class WebPageTest {
         assertThat(row.findElement(By.className("refreshed")).getText()).endsWith("UTC");
         shot("3-connections");
 
-        // Reconnect: same connection, a new grant
+        // Reconnect: same connection, a new grant (the page offers the rows it holds, ticked)
         row.findElement(By.className("reconnect")).click();
+        waitFor(By.id("reconnect-submit")).click();
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(By.id("grant"))).click();
         assertThat(waitFor(By.id("result-status")).getText()).isEqualTo("ACTIVE");
         ws.as().get("/api/v1/connections/web-crm").then().statusCode(200)
@@ -150,6 +151,64 @@ class WebPageTest {
         assertThat(hubspot.requestCount("DELETE", "/oauth/v1/refresh-tokens/", 204)).isEqualTo(revocations + 1);
         ws.as().get("/api/v1/connections/web-crm").then().statusCode(404);
         shot("4-deleted");
+    }
+
+    @Test
+    void reconnectOffersTheHeldRowsTickedAndGrantsTheRowsTickedThere() throws IOException {
+        Api.Ws ws = Api.newWorkspace();
+        Api.Ws other = Api.newWorkspace();
+        HubSpotEmulator hubspot = HubSpotEmulator.shared();
+        String root = base.toString().replaceAll("/$", "");
+        other.as().contentType(io.restassured.http.ContentType.JSON).body(Api.connectBody("theirs", "deals:read"))
+                .post("/api/v1/connections").then().statusCode(201);
+        String link = ws.as().contentType(io.restassured.http.ContentType.JSON)
+                .body(Api.connectBody("crm-contacts", "contacts:read", "contacts:create"))
+                .post("/api/v1/connections").then().statusCode(201).extract().path("authorizeUrl");
+        browser.get(root + "/ui");
+        browser.manage().deleteAllCookies();
+        browser.get(root + "/ui");
+        browser.findElement(By.id("apiKey")).sendKeys(ws.apiKey());
+        browser.findElement(By.id("login")).click();
+        waitFor(By.id("add"));
+        browser.get(link);
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(By.id("grant"))).click();
+        assertThat(waitFor(By.id("result-status")).getText()).isEqualTo("ACTIVE");
+
+        // another workspace's handle: not found, as anywhere else
+        browser.get(root + "/ui/connections/theirs/reconnect");
+        assertThat(waitFor(By.id("notice")).getText()).contains("no connection with handle 'theirs'");
+        assertThat(browser.findElements(By.id("reconnect-submit"))).isEmpty();
+
+        // Reconnect from the list: the rows whose scopes it holds are ticked (every contacts row needs only contacts
+        // scopes), deals rows are not
+        browser.get(root + "/ui");
+        waitFor(By.cssSelector("tr[data-handle='crm-contacts'] .reconnect")).click();
+        waitFor(By.id("reconnect-submit"));
+        assertThat(browser.findElements(By.cssSelector("input[name=resource]:checked")).stream().map(b -> b.getDomAttribute("id")))
+                .containsExactly("row-contacts-read", "row-contacts-create", "row-contacts-update", "row-contacts-delete");
+        assertThat(browser.findElement(By.id("row-deals-create")).isSelected()).isFalse();
+        assertThat(browser.findElement(By.id("scopes")).getText()).isEqualTo("crm.objects.contacts.read crm.objects.contacts.write oauth");
+
+        // nothing ticked: the page again, with why
+        browser.findElements(By.cssSelector("input[name=resource]:checked")).forEach(WebElement::click);
+        assertThat(browser.findElement(By.id("scopes")).getText()).isEqualTo("oauth");
+        browser.findElement(By.id("reconnect-submit")).click();
+        assertThat(waitFor(By.id("error")).getText()).contains("Tick at least one row");
+        assertThat(browser.findElements(By.cssSelector("input[name=resource]:checked"))).isEmpty();
+
+        // tick Contacts/Read, Contacts/Create and Deals/Create → HubSpot's consent page → back at the platform
+        browser.findElement(By.id("row-contacts-read")).click();
+        browser.findElement(By.id("row-contacts-create")).click();
+        browser.findElement(By.id("row-deals-create")).click();
+        assertThat(browser.findElement(By.id("scopes")).getText()).contains("crm.objects.deals.write");
+        shot("5-reconnect");
+        browser.findElement(By.id("reconnect-submit")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.urlContains(hubspot.baseUrl().replace("http://", "")));
+        browser.findElement(By.id("grant")).click();
+        assertThat(waitFor(By.id("result-status")).getText()).isEqualTo("ACTIVE");
+        ws.as().get("/api/v1/connections/crm-contacts").then().statusCode(200)
+                .body("grantVersion", org.hamcrest.Matchers.equalTo(2))
+                .body("scopes", org.hamcrest.Matchers.hasItems("crm.objects.contacts.write", "crm.objects.deals.write"));
     }
 
     @Test
