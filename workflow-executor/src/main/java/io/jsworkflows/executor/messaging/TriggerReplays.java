@@ -22,9 +22,11 @@ import io.quarkus.logging.Log;
 
 /**
  * Replays a topic's retained records for one newly deployed workflow that asked for it ({@code "start"} before the
- * deploy). The trigger group runs every record from its committed offsets on; this reader runs, for that workflow only,
- * the records from the requested start up to the group's committed offsets at the deploy, partition by partition in
- * offset order, so the two never overlap. Hand-written (a consumer without a group, bounded by another group's offsets):
+ * deploy). This reader runs, for that workflow only, the records from the requested start up to the topic's end at the
+ * deploy (at least the trigger group's committed offsets), partition by partition in offset order. Not only up to the
+ * committed offsets: records the trigger loop had dispatched but not committed when the binding appeared would fall
+ * between the two. Where they overlap, the duplicate filter drops the second run (at least once across replicas).
+ * Hand-written (a consumer without a group, bounded by offsets read at the deploy):
  * no messaging channel reads a range. The deploying replica replays; if it stops midway the replay is not resumed.
  */
 @ApplicationScoped
@@ -63,11 +65,16 @@ public class TriggerReplays {
         try (KafkaConsumer<String, byte[]> c = kafka.rangeConsumer("jsw-replay")) {
             Map<TopicPartition, Long> until = new HashMap<>();
             Map<TopicPartition, Long> times = new HashMap<>();
-            c.partitionsFor(topic).forEach(i -> {
-                TopicPartition tp = new TopicPartition(topic, i.partition());
+            List<TopicPartition> all = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            Map<TopicPartition, Long> ends = c.endOffsets(all);
+            all.forEach(tp -> {
+                // up to the end at the deploy, not only the committed offset: records the trigger loop had dispatched but
+                // not yet committed before the binding existed would otherwise fall between the loop and the replay; a
+                // record both run here and by the loop is dropped by the duplicate filter (or runs twice, at least once)
                 OffsetAndMetadata o = committed.get(tp);
-                if (o != null && o.offset() > 0) {
-                    until.put(tp, o.offset());
+                long end = Math.max(o == null ? 0 : o.offset(), ends.getOrDefault(tp, 0L));
+                if (end > 0) {
+                    until.put(tp, end);
                     times.put(tp, d.trigger().from().toEpochMilli());
                 }
             });
