@@ -75,7 +75,7 @@ public final class ScopeErrors {
     }
 
     /** The endpoint without ids: {@code /crm/v3/objects/deals}, never a record id or an e-mail address from the path. */
-    private static String endpoint(String path) {
+    static String endpoint(String path) {
         String[] parts = path.split("/");
         return parts.length >= 5 ? String.join("/", parts[0], parts[1], parts[2], parts[3], parts[4]) : path;
     }

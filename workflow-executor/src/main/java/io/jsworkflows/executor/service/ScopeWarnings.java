@@ -66,7 +66,7 @@ public class ScopeWarnings {
             }
             String scope = need.get().scope();
             int line = 1 + (int) src.substring(0, start).chars().filter(c -> c == '\n').count();
-            String call = "the " + verb + " to " + endpoint(path) + " on line " + line;
+            String call = "the " + verb + " to " + ScopeErrors.endpoint(path) + " on line " + line;
             if (named) {
                 for (TokenState c : connections) {
                     if (c.scopes() == null || !c.scopes().contains(scope)) {
@@ -80,10 +80,5 @@ public class ScopeWarnings {
             }
         }
         return List.copyOf(warnings);
-    }
-
-    private static String endpoint(String path) {
-        String[] parts = path.split("/");
-        return parts.length >= 5 ? String.join("/", parts[0], parts[1], parts[2], parts[3], parts[4]) : path;
     }
 }
