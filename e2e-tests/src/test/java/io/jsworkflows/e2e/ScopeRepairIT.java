@@ -14,16 +14,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.DeadLetter;
 import io.jsworkflows.contracts.events.RunEvent;
 import io.jsworkflows.contracts.events.TokenState;
 import io.jsworkflows.contracts.json.ContractsJson;
-import io.jsworkflows.localstack.client.Http;
 import io.jsworkflows.e2e.platform.PlatformClient;
 import io.jsworkflows.e2e.platform.PlatformUnderTest;
 import io.jsworkflows.e2e.platform.TopicRecorder;
@@ -32,10 +31,10 @@ import io.jsworkflows.testsupport.HubSpotEmulator;
 
 /**
  * The most common first failure, walked in Chromium the way a user meets it: a connection granted without
- * {@code crm.objects.deals.write}, the deal workflow deployed anyway (the deploy warns), an order arrives and the run
- * fails with an error that names the missing scope and the row to tick; on the runs page the user reads it, reconnects
- * with Deals ticked (the reconnect link from the API, consented in the browser), replays the dead letter on the dead
- * letters page, and the replayed run succeeds, on the runs page too, and the deal exists at HubSpot.
+ * {@code crm.objects.deals.write}, the deal workflow deployed anyway from the workflows page (which warns), an order
+ * arrives and the run fails with an error that names the missing scope and the row to tick; on the runs page the user
+ * reads it, reconnects from the connections page with Deals ticked (consented at HubSpot's page), replays the dead
+ * letter on the dead letters page, and the replayed run succeeds, on the runs page too, and the deal exists at HubSpot.
  */
 @ExtendWith(SharedPlatform.class)
 class ScopeRepairIT {
@@ -66,19 +65,7 @@ class ScopeRepairIT {
 
     @Test
     void aRunFailingForAMissingScopeIsRepairedFromThePage() throws Exception {
-        // the example deal workflow, unmodified, with one attempt so that the failure is dead-lettered at once
-        ObjectNode body = Http.JSON.createObjectNode();
-        body.put("source", Files.readString(PlatformUnderTest.repositoryRoot().resolve("examples/workflows/" + WORKFLOW + ".js")));
-        body.putObject("trigger").put("topic", Topics.SHOPIFY_ORDERS).putObject("headerMatch").put("X-Shopify-Topic", "orders/create");
-        body.putObject("retryPolicy").put("maxAttempts", 1);
-        // the deploy checks the source's HubSpot calls against the scopes of the connections the executor knows: until
-        // the new connection's token has reached it, there is nothing to warn about, so deploy again until it warns
-        await("the deploy's scope warning").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            JsonNode deployed = client.http().expect("deploying " + WORKFLOW, "PUT", platform.executorUrl() + "/api/v1/workflows/"
-                    + WORKFLOW, ws.apiKey(), body).json();
-            assertThat(deployed.path("warnings").toString()).contains("crm.objects.deals.write", "Deals: Create/update/delete");
-        });
-
+        String source = Files.readString(PlatformUnderTest.repositoryRoot().resolve("examples/workflows/" + WORKFLOW + ".js"));
         PlatformClient.Order order = PlatformClient.order("Scope", 1);
         try (TopicRecorder<DeadLetter> dlq = TopicRecorder.fromNow(platform.bootstrapServers(), Topics.RUN_DLQ,
                 v -> ContractsJson.read(v, DeadLetter.class));
@@ -87,6 +74,37 @@ class ScopeRepairIT {
                 TopicRecorder<TokenState> tokens = TopicRecorder.fromNow(platform.bootstrapServers(), Topics.CONNECTION_TOKENS,
                         v -> v == null ? null : ContractsJson.read(v, TokenState.class));
                 Chromium browser = Chromium.start(Path.of("target", "e2e-browser"))) {
+            String root = platform.connectionsUrl();
+            browser.driver.get(root + "/ui");
+            browser.waitFor(By.id("apiKey")).sendKeys(ws.apiKey());
+            browser.click(By.id("login"));
+            browser.waitFor(By.id("add"));
+
+            // deploy the example deal workflow, unmodified, from the workflows page, with one attempt so that the failure
+            // is dead-lettered at once. The deploy checks the source's HubSpot calls against the scopes of the connections
+            // the executor knows: until the new connection's token has reached it there is nothing to warn about, so
+            // deploy again until the page shows the warning
+            await("the deploy's scope warning on the page").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2))
+                    .untilAsserted(() -> {
+                        browser.driver.get(root + "/ui/workflows");
+                        browser.waitFor(By.id("workflowId")).sendKeys(WORKFLOW);
+                        ((JavascriptExecutor) browser.driver).executeScript("arguments[0].value = arguments[1]",
+                                browser.driver.findElement(By.id("source")), source);
+                        browser.driver.findElement(By.id("maxAttempts")).sendKeys("1");
+                        browser.click(By.id("deploy-submit"));
+                        assertThat(browser.waitFor(By.id("deployed")).getText()).contains("Deployed version");
+                        assertThat(browser.driver.findElements(By.cssSelector(".deploy-warning")).stream().map(e -> e.getText()).toList())
+                                .anySatisfy(w -> assertThat(w).contains("crm.objects.deals.write", "Deals: Create/update/delete"));
+                    });
+            browser.shot("scope-0-deployed-with-warning");
+            JsonNode deployed = client.http().expect("reading " + WORKFLOW, "GET", platform.executorUrl() + "/api/v1/workflows/" + WORKFLOW,
+                    ws.apiKey(), null).json();
+            assertThat(deployed.path("workspaceId").asText()).isEqualTo(ws.id());
+            assertThat(deployed.path("source").asText()).isEqualTo(source);
+            assertThat(deployed.path("trigger").path("topic").asText()).isEqualTo(Topics.SHOPIFY_ORDERS);
+            assertThat(deployed.path("trigger").path("headerMatch").path("X-Shopify-Topic").asText()).isEqualTo("orders/create");
+            assertThat(deployed.path("retryPolicy").path("maxAttempts").asInt()).isEqualTo(1);
+
             client.publish(ws, List.of(order));
             await("the run's dead letter").atMost(Duration.ofSeconds(90))
                     .until(() -> dlq.values().stream().anyMatch(d -> order.webhookId().equals(d.idempotencyKey())));
@@ -94,11 +112,6 @@ class ScopeRepairIT {
             assertThat(dead.attempts().getLast().message()).contains(SCOPE_ERROR);
 
             // the runs page shows the failure and what to grant
-            String root = platform.connectionsUrl();
-            browser.driver.get(root + "/ui");
-            browser.waitFor(By.id("apiKey")).sendKeys(ws.apiKey());
-            browser.click(By.id("login"));
-            browser.waitFor(By.id("add"));
             browser.driver.get(root + "/ui/runs/" + dead.runId());
             await("the run on the runs page").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
                 browser.driver.navigate().refresh();
@@ -108,15 +121,17 @@ class ScopeRepairIT {
                     .contains("reconnect it with \"Deals: Create/update/delete\" ticked");
             browser.shot("scope-1-failed-run");
 
-            // reconnect with Deals ticked (through the API, which hands back the platform's connect page), consenting in
-            // this signed-in browser at HubSpot's consent page (the emulator's)
-            JsonNode issued = client.http().expect("reconnecting with Deals", "POST", root + "/api/v1/connections/my-hubspot/reconnect",
-                    ws.apiKey(), Map.of("resources", List.of(Map.of("resource", "contacts", "operation", "create"),
-                            Map.of("resource", "deals", "operation", "create")))).json();
-            browser.driver.get(issued.path("authorizeUrl").asText());
+            // reconnect from the connections page with Deals ticked, consenting at HubSpot's consent page (the emulator's)
+            browser.driver.get(root + "/ui");
+            browser.click(By.cssSelector("tr[data-handle='my-hubspot'] .reconnect"));
+            browser.waitFor(By.id("reconnect-submit"));
+            assertThat(browser.driver.findElement(By.id("row-contacts-create")).isSelected()).isTrue();
+            browser.click(By.id("row-deals-create"));
+            browser.click(By.id("reconnect-submit"));
             browser.waitFor(By.id("grant"));
             browser.shot("scope-2-consent");
             browser.click(By.id("grant"));
+            assertThat(browser.waitFor(By.id("result-status")).getText()).isEqualTo("ACTIVE");
             await("the reconnect's grant").atMost(Duration.ofSeconds(60))
                     .until(() -> client.connection(ws, "my-hubspot").path("scopes").toString().contains("crm.objects.deals.write"));
             // executors learn the new grant's token from the refresher (jsw.connections.tokens); a replay before that

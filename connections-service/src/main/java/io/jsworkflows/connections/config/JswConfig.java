@@ -106,6 +106,12 @@ public interface JswConfig {
         /** Marks the session cookie Secure (set when the service is reached over https). */
         @WithDefault("false")
         boolean secureCookie();
+
+        /**
+         * Base URL of workflow-executor's deploy API, which the workflows page calls to deploy on behalf of the signed-in
+         * workspace. Unset: the page lists workflows but cannot deploy.
+         */
+        Optional<java.net.URI> executorUrl();
     }
 
     interface Runs {

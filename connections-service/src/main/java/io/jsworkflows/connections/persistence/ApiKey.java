@@ -34,7 +34,21 @@ public class ApiKey extends PanacheEntityBase {
     @Column(name = "revoked_at")
     public Instant revokedAt;
 
+    /**
+     * Set on a key this service minted for one service-to-service call on behalf of a web session: such a key is never
+     * shown, is valid only at the key check and only until then.
+     */
+    @Column(name = "delegated_until")
+    public Instant delegatedUntil;
+
+    /** A workspace key (not a delegated one) that is not revoked. */
     public static Optional<ApiKey> findActiveByHash(String hash) {
-        return find("keyHash = ?1 and revokedAt is null", hash).firstResultOptional();
+        return find("keyHash = ?1 and revokedAt is null and delegatedUntil is null", hash).firstResultOptional();
+    }
+
+    /** A workspace key, or a delegated key still within its time: what the key check other services call accepts. */
+    public static Optional<ApiKey> findCheckableByHash(String hash, Instant now) {
+        return find("keyHash = ?1 and revokedAt is null and (delegatedUntil is null or delegatedUntil > ?2)", hash, now)
+                .firstResultOptional();
     }
 }

@@ -91,7 +91,8 @@ public class ApiResource {
     @GET
     @Path("/workspace")
     public WorkspaceInfo workspace(@Context HttpHeaders headers) {
-        Workspace w = auth.workspace(headers);
+        // the key check of the other services: the only resource a delegated key (a page's deploy) is good for
+        Workspace w = auth.checkedKey(headers);
         return new WorkspaceInfo(w.id, w.name);
     }
 

@@ -28,6 +28,11 @@ public class Auth {
         return workspaces.authenticate(headers.getHeaderString(HttpHeaders.AUTHORIZATION));
     }
 
+    /** The key check other services call: also accepts a delegated key within its time. */
+    public Workspace checkedKey(HttpHeaders headers) {
+        return workspaces.checkKey(headers.getHeaderString(HttpHeaders.AUTHORIZATION));
+    }
+
     /** The workspace of the session cookie, if it names a live session. */
     public Optional<Workspace> fromCookie(HttpHeaders headers) {
         return sessions.workspaceOf(sessionToken(headers));

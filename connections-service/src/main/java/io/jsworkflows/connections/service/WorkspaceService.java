@@ -1,5 +1,6 @@
 package io.jsworkflows.connections.service;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -45,7 +46,8 @@ public class WorkspaceService {
 
     @Transactional
     public List<KeyView> keys(String workspaceId) {
-        return ApiKey.<ApiKey>list("workspaceId = ?1 order by createdAt, id", workspaceId).stream().map(KeyView::of).toList();
+        return ApiKey.<ApiKey>list("workspaceId = ?1 and delegatedUntil is null order by createdAt, id", workspaceId).stream()
+                .map(KeyView::of).toList();
     }
 
     /** Another key for the workspace, e.g. to rotate: add the new one, move clients to it, revoke the old one. */
@@ -60,13 +62,13 @@ public class WorkspaceService {
     /** Revokes one of the workspace's keys and ends the web sessions opened with it; the last active key stays. */
     @Transactional
     public void revokeKey(String workspaceId, String keyId) {
-        ApiKey k = ApiKey.<ApiKey>find("workspaceId = ?1 and id = ?2", workspaceId, keyId == null ? "" : keyId).firstResultOptional()
+        ApiKey k = ApiKey.<ApiKey>find("workspaceId = ?1 and id = ?2 and delegatedUntil is null", workspaceId, keyId == null ? "" : keyId).firstResultOptional()
                 .orElseThrow(() -> ApiProblem.notFound("key-not-found", "API key not found", "This workspace has no API key with id '"
                         + ApiProblem.printable(keyId) + "'. List them with GET /api/v1/workspace/keys."));
         if (k.revokedAt != null) {
             return;
         }
-        if (ApiKey.count("workspaceId = ?1 and revokedAt is null", workspaceId) <= 1) {
+        if (ApiKey.count("workspaceId = ?1 and revokedAt is null and delegatedUntil is null", workspaceId) <= 1) {
             throw new ApiProblem(409, "last-key", "Last active key", "This is the workspace's only active API key: revoking it "
                     + "would lock the workspace out. Add a new key first (POST /api/v1/workspace/keys), then revoke this one.");
         }
@@ -75,13 +77,54 @@ public class WorkspaceService {
         LOG.infof("API key %s of workspace %s revoked", k.keyPrefix, workspaceId);
     }
 
+    /** A key minted for one call to another service on behalf of a signed-in page; see {@link ApiKey#delegatedUntil}. */
+    public record DelegatedKey(String id, String apiKey) {
+    }
+
+    /** Mints a delegated key of the workspace, valid at the key check for {@code ttl}. */
+    @Transactional
+    public DelegatedKey delegate(String workspaceId, Duration ttl) {
+        String key = Secrets.newApiKey();
+        ApiKey k = newKey(workspaceId, key, Instant.now().plus(ttl));
+        return new DelegatedKey(k.id, key);
+    }
+
+    /** Ends a delegated key once its call is done. */
+    @Transactional
+    public void endDelegation(String keyId) {
+        ApiKey.delete("id = ?1 and delegatedUntil is not null", keyId);
+    }
+
+    /** Deletes delegated keys past their time (their call ended without {@link #endDelegation}). */
+    @Transactional
+    public long purgeDelegations(Instant now) {
+        return ApiKey.delete("delegatedUntil is not null and delegatedUntil < ?1", now);
+    }
+
+    /**
+     * The key check other services call ({@code GET /api/v1/workspace}): a workspace key, or a delegated key within its
+     * time; a 401 problem otherwise.
+     */
+    @Transactional
+    public Workspace checkKey(String authorizationHeader) {
+        String key = bearer(authorizationHeader);
+        return ApiKey.findCheckableByHash(Secrets.sha256(key), Instant.now()).map(k -> Workspace.<Workspace>findById(k.workspaceId))
+                .orElseThrow(() -> ApiProblem.unauthorized("The API key is unknown or revoked. Use a workspace API key as "
+                        + "'Authorization: Bearer <key>'."));
+    }
+
     private static ApiKey newKey(String workspaceId, String key) {
+        return newKey(workspaceId, key, null);
+    }
+
+    private static ApiKey newKey(String workspaceId, String key, Instant delegatedUntil) {
         ApiKey k = new ApiKey();
         k.id = UUID.randomUUID().toString();
         k.workspaceId = workspaceId;
         k.keyHash = Secrets.sha256(key);
         k.keyPrefix = key.substring(0, 8);
         k.createdAt = Instant.now();
+        k.delegatedUntil = delegatedUntil;
         k.persist();
         return k;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +14,7 @@ import jakarta.persistence.EntityManager;
 
 import org.junit.jupiter.api.Test;
 
+import io.jsworkflows.connections.service.WorkspaceService;
 import io.jsworkflows.connections.support.Api;
 import io.jsworkflows.connections.support.PlatformTopicsResource;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
@@ -87,6 +89,41 @@ class SessionAndKeyTest {
         Api.Ws other = Api.newWorkspace();
         other.as().delete("/api/v1/workspace/keys/" + secondId).then().statusCode(404);
         given().header("Authorization", "Bearer " + second).accept(ContentType.JSON).get("/api/v1/workspace").then().statusCode(200);
+    }
+
+    @Inject
+    WorkspaceService workspaces;
+
+    @Test
+    void aDelegatedKeyPassesOnlyTheKeyCheckOnlyWithinItsTimeAndIsNeitherListedNorASignIn() {
+        Api.Ws ws = Api.newWorkspace();
+        WorkspaceService.DelegatedKey d = workspaces.delegate(ws.id(), Duration.ofSeconds(60));
+        // the key check other services call accepts it, for the workspace it was minted for
+        given().header("Authorization", "Bearer " + d.apiKey()).accept(ContentType.JSON).get("/api/v1/workspace").then().statusCode(200)
+                .body("id", equalTo(ws.id()));
+        // nothing else does: not the workspace's API, not the page's sign-in
+        given().header("Authorization", "Bearer " + d.apiKey()).accept(ContentType.JSON).get("/api/v1/connections").then().statusCode(401);
+        given().header("Authorization", "Bearer " + d.apiKey()).post("/api/v1/workspace/keys").then().statusCode(401);
+        var form = given().get("/ui").then().statusCode(200).extract();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(form.asString());
+        assertThat(m.find()).isTrue();
+        given().redirects().follow(false).cookies(form.cookies()).contentType(ContentType.URLENC)
+                .formParams(Map.of("apiKey", d.apiKey(), "csrf-token", m.group(1))).post("/ui/login").then().statusCode(401);
+        // not one of the workspace's keys: not listed, not revocable, and no stand-in for its last key
+        ws.as().get("/api/v1/workspace/keys").then().statusCode(200).body("keys", hasSize(1));
+        ws.as().delete("/api/v1/workspace/keys/" + d.id()).then().statusCode(404);
+        String onlyKey = ws.as().get("/api/v1/workspace/keys").then().extract().path("keys[0].id");
+        ws.as().delete("/api/v1/workspace/keys/" + onlyKey).then().statusCode(409);
+        // ended after its call
+        workspaces.endDelegation(d.id());
+        given().header("Authorization", "Bearer " + d.apiKey()).accept(ContentType.JSON).get("/api/v1/workspace").then().statusCode(401);
+
+        // past its time it is refused, and the purge deletes it
+        WorkspaceService.DelegatedKey old = workspaces.delegate(ws.id(), Duration.ofSeconds(-1));
+        given().header("Authorization", "Bearer " + old.apiKey()).accept(ContentType.JSON).get("/api/v1/workspace").then().statusCode(401);
+        assertThat(workspaces.purgeDelegations(java.time.Instant.now())).isGreaterThanOrEqualTo(1);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("select count(*) from api_key where id = ?1")
+                .setParameter(1, old.id()).getSingleResult()).longValue())).isZero();
     }
 
     static Map<String, String> signIn(String apiKey) {

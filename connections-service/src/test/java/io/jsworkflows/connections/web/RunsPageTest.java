@@ -19,6 +19,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import io.jsworkflows.connections.persistence.ApiKey;
 import io.jsworkflows.connections.support.Api;
 import io.jsworkflows.connections.support.Browser;
 import io.jsworkflows.connections.support.PlatformTopicsResource;
@@ -33,6 +34,7 @@ import io.jsworkflows.contracts.events.RunEvent.HttpCall;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.PostgresTestResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -145,6 +147,30 @@ class RunsPageTest {
         assertThat(w.getText()).contains("4").contains("shopify.orders").contains("my-hubspot");
         assertThat(browser.driver.getPageSource()).doesNotContain("theirs-" + runId.substring(0, 6));
         browser.shot("12-workflows");
+    }
+
+    @Test
+    void aDeployTheExecutorDoesNotAnswerKeepsTheFormAndItsDelegatedKeyIsGone() throws IOException {
+        Api.Ws ws = Api.newWorkspace();
+        String root = base.toString().replaceAll("/$", "");
+        browser.signIn(root, ws.apiKey());
+        browser.driver.findElement(By.id("nav-workflows")).click();
+        browser.waitFor(By.id("workflowId")).sendKeys("note-from-order");
+        String source = "export class Workflow { async start(data) { return data.id < 2 && \"<b>\"; } }";
+        browser.driver.findElement(By.id("source")).sendKeys(source);
+        browser.driver.findElement(By.id("maxAttempts")).sendKeys("1");
+        browser.driver.findElement(By.id("deploy-submit")).click();
+        assertThat(browser.waitFor(By.id("deploy-error")).getText()).contains("Not deployed").contains("workflow-executor did not answer");
+        // what was typed comes back for another try, as text
+        assertThat(browser.driver.findElement(By.id("workflowId")).getAttribute("value")).isEqualTo("note-from-order");
+        assertThat(browser.driver.findElement(By.id("source")).getAttribute("value")).isEqualTo(source);
+        assertThat(browser.driver.findElement(By.id("topic")).getAttribute("value")).isEqualTo(Topics.SHOPIFY_ORDERS);
+        assertThat(browser.driver.findElement(By.id("webhookTopic")).getAttribute("value")).isEqualTo("orders/create");
+        assertThat(browser.driver.findElement(By.id("maxAttempts")).getAttribute("value")).isEqualTo("1");
+        browser.shot("13-deploy-refused");
+        // the key minted for the call did not outlive it
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ApiKey.count("workspaceId = ?1 and delegatedUntil is not null", ws.id())))
+                .isZero();
     }
 
     /** Waits for an element that appears once the consumers applied the records (the page polls or is reloaded). */

@@ -68,6 +68,8 @@ public final class PlatformUnderTest implements AutoCloseable {
     private final String sourceKeys = TokenCipher.generateKey("e2e-source-1");
     /** Chosen before connections-service starts: it hands out ingress URLs on this port. */
     private final int gatewayPort;
+    /** Chosen before connections-service starts too: its workflows page deploys through the first executor. */
+    private final int executorPort;
     private final String adminKey = "jsw_admin_" + random(18);
     private KafkaProcessBroker broker;
     private String bootstrap;
@@ -77,6 +79,7 @@ public final class PlatformUnderTest implements AutoCloseable {
         this.options = options;
         try {
             this.gatewayPort = KafkaProcessBroker.freePort();
+            this.executorPort = KafkaProcessBroker.freePort();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -122,7 +125,8 @@ public final class PlatformUnderTest implements AutoCloseable {
     private ManagedService launch(String module, int replica) throws IOException {
         String name = name(module, replica);
         ManagedService old = services.get(name);
-        int port = old != null ? old.port() : module.equals(GATEWAY) ? gatewayPort : KafkaProcessBroker.freePort();
+        int port = old != null ? old.port() : module.equals(GATEWAY) ? gatewayPort
+                : module.equals(EXECUTOR) && replica == 0 ? executorPort : KafkaProcessBroker.freePort();
         // -Djsw.e2e.jar-root runs the services of another checkout's build (e.g. to compare two versions)
         Path jar = Path.of(System.getProperty("jsw.e2e.jar-root", root.toString())).resolve(module)
                 .resolve("target/quarkus-app/quarkus-run.jar");
@@ -156,6 +160,7 @@ public final class PlatformUnderTest implements AutoCloseable {
                 env.put("JSW_CRYPTO_TOKEN_KEYS", tokenKeys);
                 env.put("JSW_CRYPTO_SOURCE_KEYS", sourceKeys);
                 env.put("JSW_INGRESS_PUBLIC_URL", gatewayUrl());
+                env.put("JSW_WEB_EXECUTOR_URL", "http://localhost:" + executorPort);
                 env.put("JSW_DB_URL", jdbcUrl);
                 env.put("JSW_DB_USER", SharedPostgres.USER);
                 env.put("JSW_DB_PASSWORD", SharedPostgres.PASSWORD);

@@ -36,6 +36,8 @@ public final class ServiceEnvironment {
                 env.put("JSW_CRYPTO_SOURCE_KEYS", keys.get(LocalKeys.SOURCE_KEYS));
                 // a source's ingress URL (what the shop owner enters in Shopify) points at the gateway
                 env.put("JSW_INGRESS_PUBLIC_URL", "http://localhost:" + StackSettings.GATEWAY_PORT);
+                // the workflows page deploys through the executor's deploy API
+                env.put("JSW_WEB_EXECUTOR_URL", s.executorUrl());
                 env.put("JSW_DB_URL", s.dbUrl());
                 env.put("JSW_DB_USER", s.externalDbUrl() != null ? s.externalDbUser() : "postgres");
                 env.put("JSW_DB_PASSWORD", s.externalDbUrl() != null ? s.externalDbPassword() : "postgres");
