@@ -92,9 +92,10 @@ public class WorkflowDeployer {
     }
 
     /** The deploy API's body: {@code {"source", "trigger": {"topic", "headerMatch"}, "retryPolicy"}}. */
-    static String body(Request r) {
+    public static String body(Request r) {
         ObjectNode body = ContractsJson.mapper().createObjectNode();
-        body.put("source", r.source() == null ? "" : r.source());
+        // browsers submit a textarea's line breaks as CRLF (HTML's form encoding): deploy the source as it was pasted
+        body.put("source", r.source() == null ? "" : r.source().replace("\r\n", "\n"));
         ObjectNode trigger = body.putObject("trigger");
         trigger.put("topic", r.topic() == null ? "" : r.topic().strip());
         if (r.webhookTopic() != null && !r.webhookTopic().isBlank()) {
