@@ -9,6 +9,6 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 ./mvnw -B -ntp -q -pl token-refresher test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 cd token-refresher
-exec "$JAVA_HOME/bin/java" -Xmx1g -Djsw.root.dir=.. -Djsw.work.dir=target/bench -Djsw.servers=local \
+exec "$JAVA_HOME/bin/java" -Xmx1g -Djswtest.root.dir=.. -Djswtest.work.dir=target/bench -Djswtest.servers=local \
   -Djava.util.logging.manager=org.jboss.logmanager.LogManager "$@" \
   -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" io.jsworkflows.refresher.bench.RefreshBenchmark

@@ -27,7 +27,7 @@ rm -rf "$OUT/classes" && mkdir -p "$OUT/classes"
 find e2e-tests/src/main/java -name '*.java' > "$OUT/sources.txt"
 "$JAVA_HOME/bin/javac" -nowarn -proc:none -d "$OUT/classes" -cp "$CP" @"$OUT/sources.txt"
 set +e
-"$JAVA_HOME/bin/java" -Xmx1g -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Djsw.work.dir="$OUT" -Djsw.servers=local \
+"$JAVA_HOME/bin/java" -Xmx1g -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Djswtest.work.dir="$OUT" -Djswtest.servers=local \
   -Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider -Dorg.slf4j.simpleLogger.defaultLogLevel=error -Djava.util.logging.config.file=/dev/null \
   -cp "$OUT/classes:$CP" io.jsworkflows.e2e.drills.Drills "$@" 2>&1 | tee "$OUT/last-run.log"
 exit "${PIPESTATUS[0]}"

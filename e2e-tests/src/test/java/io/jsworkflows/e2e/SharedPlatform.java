@@ -33,7 +33,7 @@ public final class SharedPlatform implements ParameterResolver {
     }
 
     private static PlatformUnderTest start() {
-        Path work = Path.of(System.getProperty("jsw.work.dir", "target")).resolve("e2e-platform-" + ProcessHandle.current().pid());
+        Path work = Path.of(System.getProperty("jswtest.work.dir", "target")).resolve("e2e-platform-" + ProcessHandle.current().pid());
         try {
             return new PlatformUnderTest(PlatformUnderTest.Options.defaults(work)
                     .emulator(Map.of("EMULATOR_OAUTH_ACCESS_TOKEN_LIFETIME", TOKEN_LIFETIME.toSeconds() + "s"))

@@ -44,7 +44,7 @@ import io.jsworkflows.localstack.deploy.Repo;
  * The README's promise, as a user keeps it: {@code ./jsw up} in the background as the README says, wait for the ready line, {@code ./jsw
  * demo}, then the contact and deal at the emulator and a succeeded run event on the topic, then {@code ./jsw down} and
  * no process of the stack left. Uses the fixed ports of the stack, and its own state directory under target/.
- * Runs in {@code verify} (failsafe) after every service is packaged; {@code -Djsw.stack.it=false} skips it.
+ * Runs in {@code verify} (failsafe) after every service is packaged; {@code -Djswtest.stack.it=false} skips it.
  */
 class LocalStackIT {
 

@@ -15,7 +15,7 @@ class OrderBuilderTest {
 
     @Test
     void theDefaultOrderIsTheExampleFixture() throws Exception {
-        Path fixture = Path.of(System.getProperty("jsw.root.dir", ".."), "examples/shopify/order-created.json");
+        Path fixture = Path.of(System.getProperty("jswtest.root.dir", ".."), "examples/shopify/order-created.json");
 
         JsonNode expected = ContractsJson.mapper().readTree(Files.readString(fixture));
 

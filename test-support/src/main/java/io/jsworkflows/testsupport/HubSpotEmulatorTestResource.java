@@ -20,7 +20,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * The HubSpot emulator for a {@code @QuarkusTest}: starts the packaged emulator
- * ({@code hubspot-emulator/target/quarkus-app/quarkus-run.jar} under {@code jsw.root.dir}) as one child process per
+ * ({@code hubspot-emulator/target/quarkus-app/quarkus-run.jar} under {@code jswtest.root.dir}) as one child process per
  * test JVM, on a free port, killed when the JVM exits (even by SIGKILL, through {@link ProcessWatchdog}), and sets
  * {@code jsw.hubspot.api-url}, {@code jsw.hubspot.authorize-url}, {@code jsw.hubspot.client-id} and
  * {@code jsw.hubspot.client-secret}.
@@ -118,10 +118,10 @@ public class HubSpotEmulatorTestResource implements QuarkusTestResourceLifecycle
     }
 
     private static String launch() {
-        Path root = Path.of(System.getProperty("jsw.root.dir", ".")).toAbsolutePath();
+        Path root = Path.of(System.getProperty("jswtest.root.dir", ".")).toAbsolutePath();
         Path jar = root.resolve(JAR);
         if (!Files.isRegularFile(jar)) {
-            // a module's tests may run from the module directory without jsw.root.dir
+            // a module's tests may run from the module directory without jswtest.root.dir
             Path up = Path.of("..").toAbsolutePath().normalize().resolve(JAR);
             if (Files.isRegularFile(up)) {
                 jar = up;

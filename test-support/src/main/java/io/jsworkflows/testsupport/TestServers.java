@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * Decides where test servers come from: Testcontainers when a Docker engine answers, else real servers started from
- * Maven artifacts. {@code -Djsw.test.servers=local|testcontainers|auto} (Maven property) forces a choice.
+ * Maven artifacts. {@code -Djswtest.servers=local|testcontainers|auto} (Maven property) forces a choice.
  */
 public final class TestServers {
 
@@ -15,11 +15,11 @@ public final class TestServers {
     }
 
     public static Path workDir() {
-        return Path.of(System.getProperty("jsw.work.dir", "target")).toAbsolutePath();
+        return Path.of(System.getProperty("jswtest.work.dir", "target")).toAbsolutePath();
     }
 
     public static boolean useTestcontainers() {
-        String mode = System.getProperty("jsw.servers", "auto");
+        String mode = System.getProperty("jswtest.servers", "auto");
         return switch (mode) {
             case "local" -> false;
             case "testcontainers" -> true;

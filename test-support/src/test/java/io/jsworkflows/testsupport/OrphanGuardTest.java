@@ -21,7 +21,7 @@ class OrphanGuardTest {
     void serversDieWithAKilledTestJvm() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process probe = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "-Djsw.servers=local", "-Djsw.work.dir=" + TestServers.workDir(), OrphanProbe.class.getName()))
+                "-Djswtest.servers=local", "-Djswtest.work.dir=" + TestServers.workDir(), OrphanProbe.class.getName()))
                 .redirectErrorStream(true).start();
         long brokerPid;
         long postmasterPid;

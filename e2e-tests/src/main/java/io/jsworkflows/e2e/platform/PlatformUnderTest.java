@@ -127,8 +127,8 @@ public final class PlatformUnderTest implements AutoCloseable {
         ManagedService old = services.get(name);
         int port = old != null ? old.port() : module.equals(GATEWAY) ? gatewayPort
                 : module.equals(EXECUTOR) && replica == 0 ? executorPort : KafkaProcessBroker.freePort();
-        // -Djsw.e2e.jar-root runs the services of another checkout's build (e.g. to compare two versions)
-        Path jar = Path.of(System.getProperty("jsw.e2e.jar-root", root.toString())).resolve(module)
+        // -Djswtest.e2e.jar-root runs the services of another checkout's build (e.g. to compare two versions)
+        Path jar = Path.of(System.getProperty("jswtest.e2e.jar-root", root.toString())).resolve(module)
                 .resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw -B -ntp install -DskipTests)");
@@ -307,9 +307,9 @@ public final class PlatformUnderTest implements AutoCloseable {
         return module.equals(EMULATOR) || module.equals(CONNECTIONS) ? module : module + "-" + replica;
     }
 
-    /** The repository root: {@code jsw.root.dir} (set by the build), else the nearest directory with a {@code jsw} launcher. */
+    /** The repository root: {@code jswtest.root.dir} (set by the build), else the nearest directory with a {@code jsw} launcher. */
     public static Path repositoryRoot() {
-        String prop = System.getProperty("jsw.root.dir");
+        String prop = System.getProperty("jswtest.root.dir");
         if (prop != null && !prop.isBlank()) {
             return Path.of(prop).toAbsolutePath().normalize();
         }
@@ -318,7 +318,7 @@ public final class PlatformUnderTest implements AutoCloseable {
             p = p.getParent();
         }
         if (p == null) {
-            throw new IllegalStateException("cannot find the repository root (set -Djsw.root.dir)");
+            throw new IllegalStateException("cannot find the repository root (set -Djswtest.root.dir)");
         }
         return p;
     }

@@ -22,7 +22,7 @@ public final class Repo {
     }
 
     public static Path root() {
-        String prop = System.getProperty("jsw.root.dir");
+        String prop = System.getProperty("jswtest.root.dir");
         Path p = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath();
         while (p != null && !Files.exists(p.resolve("docker-compose.yml"))) {
             p = p.getParent();
