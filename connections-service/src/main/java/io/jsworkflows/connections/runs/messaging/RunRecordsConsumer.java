@@ -7,14 +7,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 import io.jsworkflows.connections.messaging.ConsumerFailures;
 import io.jsworkflows.connections.runs.service.RunReadModel;
 import io.jsworkflows.contracts.events.DeadLetter;
 import io.jsworkflows.contracts.events.RunEvent;
 import io.jsworkflows.contracts.events.WorkflowDefinition;
-import io.jsworkflows.contracts.json.ContractsJson;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 
@@ -27,7 +25,6 @@ import io.smallrye.faulttolerance.api.ExponentialBackoff;
 @ApplicationScoped
 public class RunRecordsConsumer {
 
-    private static final Logger LOG = Logger.getLogger(RunRecordsConsumer.class);
     static final String RUN_EVENTS = "run-events";
     static final String DEAD_LETTERS = "dead-letters";
     static final String WORKFLOWS = "workflow-definitions";
@@ -45,9 +42,9 @@ public class RunRecordsConsumer {
     @Retry(maxRetries = 20, delay = 250, jitter = 100, maxDuration = 5, durationUnit = ChronoUnit.MINUTES)
     @ExponentialBackoff(maxDelay = 15_000)
     public void onRunEvent(ConsumerRecord<String, String> record) {
-        RunEvent e = read(record, RunEvent.class);
+        RunEvent e = ConsumerFailures.read(record, RunEvent.class);
         if (e != null) {
-            apply(RUN_EVENTS, record, () -> model.apply(e));
+            failures.apply(RUN_EVENTS, record, () -> model.apply(e));
         }
     }
 
@@ -56,9 +53,9 @@ public class RunRecordsConsumer {
     @Retry(maxRetries = 20, delay = 250, jitter = 100, maxDuration = 5, durationUnit = ChronoUnit.MINUTES)
     @ExponentialBackoff(maxDelay = 15_000)
     public void onDeadLetter(ConsumerRecord<String, String> record) {
-        DeadLetter d = read(record, DeadLetter.class);
+        DeadLetter d = ConsumerFailures.read(record, DeadLetter.class);
         if (d != null) {
-            apply(DEAD_LETTERS, record, () -> model.apply(d, record.partition(), record.offset()));
+            failures.apply(DEAD_LETTERS, record, () -> model.apply(d, record.partition(), record.offset()));
         }
     }
 
@@ -71,39 +68,12 @@ public class RunRecordsConsumer {
             return;
         }
         if (record.value() == null) {
-            apply(WORKFLOWS, record, () -> model.apply(record.key(), null)); // tombstone: the workflow was deleted
+            failures.apply(WORKFLOWS, record, () -> model.apply(record.key(), null)); // tombstone: the workflow was deleted
             return;
         }
-        WorkflowDefinition d = read(record, WorkflowDefinition.class);
+        WorkflowDefinition d = ConsumerFailures.read(record, WorkflowDefinition.class);
         if (d != null) {
-            apply(WORKFLOWS, record, () -> model.apply(record.key(), d));
-        }
-    }
-
-    private static <T> T read(ConsumerRecord<String, String> record, Class<T> type) {
-        if (record.value() == null) {
-            return null;
-        }
-        try {
-            return ContractsJson.read(record.value(), type);
-        } catch (IllegalArgumentException e) {
-            // the class only: the parser's message may quote the value
-            LOG.warnf("skipping unreadable %s at %s-%d@%d (%s)", type.getSimpleName(), record.topic(), record.partition(),
-                    record.offset(), e.getClass().getSimpleName());
-            return null;
-        }
-    }
-
-    private void apply(String channel, ConsumerRecord<String, String> record, Runnable update) {
-        try {
-            update.run();
-            failures.succeeded(channel);
-        } catch (RuntimeException ex) {
-            failures.failed(channel);
-            // the class only: a database message may quote row values (console lines, errors)
-            LOG.warnf("applying %s-%d@%d failed (%s); retrying, nothing is skipped", record.topic(), record.partition(),
-                    record.offset(), ex.getClass().getSimpleName());
-            throw ex;
+            failures.apply(WORKFLOWS, record, () -> model.apply(record.key(), d));
         }
     }
 }
