@@ -104,6 +104,12 @@ class ScopeRepairIT {
             assertThat(deployed.path("trigger").path("topic").asText()).isEqualTo(Topics.SHOPIFY_ORDERS);
             assertThat(deployed.path("trigger").path("headerMatch").path("X-Shopify-Topic").asText()).isEqualTo("orders/create");
             assertThat(deployed.path("retryPolicy").path("maxAttempts").asInt()).isEqualTo(1);
+            // "New version" opens the form with the current definition, fetched from the executor
+            browser.click(By.cssSelector("tr[data-workflow='" + WORKFLOW + "'] .new-version"));
+            assertThat(browser.waitFor(By.id("source")).getAttribute("value")).isEqualTo(source);
+            assertThat(browser.driver.findElement(By.id("workflowId")).getAttribute("value")).isEqualTo(WORKFLOW);
+            assertThat(browser.driver.findElement(By.id("webhookTopic")).getAttribute("value")).isEqualTo("orders/create");
+            assertThat(browser.driver.findElement(By.id("maxAttempts")).getAttribute("value")).isEqualTo("1");
 
             client.publish(ws, List.of(order));
             await("the run's dead letter").atMost(Duration.ofSeconds(90))

@@ -38,6 +38,10 @@ public class WorkflowWebResource {
             return new DeployForm(workflowId == null ? "" : workflowId, "", Topics.SHOPIFY_ORDERS, "orders/create", 0);
         }
 
+        static DeployForm of(WorkflowDeployer.Request r) {
+            return new DeployForm(r.workflowId(), r.source(), r.topic(), r.webhookTopic(), r.maxAttempts());
+        }
+
         WorkflowDeployer.Request request() {
             return new WorkflowDeployer.Request(workflowId, source, topic, webhookTopic, maxAttempts);
         }
@@ -64,14 +68,15 @@ public class WorkflowWebResource {
         this.deployer = deployer;
     }
 
-    /** The list; {@code ?deploy=<id>} opens the form for a new version of that workflow. */
+    /** The list; {@code ?deploy=<id>} fills the form with that workflow's current definition, to edit into a new version. */
     @GET
     public Response list(@QueryParam("deploy") String deploy, @Context HttpHeaders headers) {
         Optional<Workspace> w = auth.fromCookie(headers);
         if (w.isEmpty()) {
             return RunWebResource.signIn();
         }
-        return Response.ok(page(w.get(), DeployForm.blank(deploy), null)).build();
+        DeployForm form = deployer.current(w.get().id, deploy).map(DeployForm::of).orElse(DeployForm.blank(deploy));
+        return Response.ok(page(w.get(), form, null)).build();
     }
 
     @POST

@@ -91,6 +91,31 @@ public class WorkflowDeployer {
         }
     }
 
+    /**
+     * The workflow's current definition as a form to edit into its next version (the executor keeps the source; this
+     * service does not): empty when the workspace has no such workflow or the executor cannot say.
+     */
+    public Optional<Request> current(String workspaceId, String workflowId) {
+        if (executor.isEmpty() || workflowId == null || workflowId.isBlank()) {
+            return Optional.empty();
+        }
+        WorkspaceService.DelegatedKey key = workspaces.delegate(workspaceId, DELEGATION);
+        try (Response answer = executor.get().get("Bearer " + key.apiKey(), workflowId.strip())) {
+            if (answer.getStatus() != 200) {
+                return Optional.empty();
+            }
+            JsonNode d = read(answer);
+            JsonNode trigger = d.path("trigger");
+            return Optional.of(new Request(d.path("id").asText(workflowId.strip()), d.path("source").asText(""),
+                    trigger.path("topic").asText(""), trigger.path("headerMatch").path("X-Shopify-Topic").asText(""),
+                    d.path("retryPolicy").path("maxAttempts").asInt(0)));
+        } catch (ProcessingException e) {
+            return Optional.empty();
+        } finally {
+            workspaces.endDelegation(key.id());
+        }
+    }
+
     /** The deploy API's body: {@code {"source", "trigger": {"topic", "headerMatch"}, "retryPolicy"}}. */
     public static String body(Request r) {
         ObjectNode body = ContractsJson.mapper().createObjectNode();
