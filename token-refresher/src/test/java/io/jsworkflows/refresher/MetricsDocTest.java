@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.jsworkflows.refresher.support.Fixture;
-import io.jsworkflows.refresher.support.MetricsDoc;
+import io.jsworkflows.testsupport.MetricsDoc;
 import io.jsworkflows.refresher.support.PlatformTopicsResource;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URL;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,7 +22,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.jsworkflows.connections.persistence.ApiKey;
 import io.jsworkflows.connections.support.Api;
-import io.jsworkflows.connections.support.Browser;
+import io.jsworkflows.connections.support.Pages;
 import io.jsworkflows.connections.support.PlatformTopicsResource;
 import io.jsworkflows.connections.support.RunRecords;
 import io.jsworkflows.connections.support.TopicReader;
@@ -31,6 +32,7 @@ import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.contracts.events.RunEvent;
 import io.jsworkflows.contracts.events.RunEvent.ConsoleLine;
 import io.jsworkflows.contracts.events.RunEvent.HttpCall;
+import io.jsworkflows.testsupport.Chromium;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.PostgresTestResource;
@@ -51,14 +53,14 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(HubSpotEmulatorTestResource.class)
 class RunsPageTest {
 
-    static Browser browser;
+    static Chromium browser;
 
     @TestHTTPResource("/")
     URL base;
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        browser = Browser.start();
+        browser = Chromium.start(Path.of("target"));
     }
 
     @AfterAll
@@ -88,7 +90,7 @@ class RunsPageTest {
                 List.of(), t.plusSeconds(2)));
         RunRecords.publish(RunRecords.deadLetter(ws.id(), wf, runId, key, error));
 
-        browser.signIn(root, ws.apiKey());
+        Pages.signIn(browser, root, ws.apiKey());
         browser.driver.findElement(By.id("nav-runs")).click();
         WebElement row = waitLong(By.cssSelector("tr[data-run='" + runId + "'][data-status='DEAD_LETTERED']"));
         assertThat(row.getText()).contains(wf).contains("dead-lettered").contains(key).contains("240 ms");
@@ -153,7 +155,7 @@ class RunsPageTest {
     void aDeployTheExecutorDoesNotAnswerKeepsTheFormAndItsDelegatedKeyIsGone() throws IOException {
         Api.Ws ws = Api.newWorkspace();
         String root = base.toString().replaceAll("/$", "");
-        browser.signIn(root, ws.apiKey());
+        Pages.signIn(browser, root, ws.apiKey());
         browser.driver.findElement(By.id("nav-workflows")).click();
         browser.waitFor(By.id("workflowId")).sendKeys("note-from-order");
         String source = "export class Workflow { async start(data) { return data.id < 2 && \"<b>\"; } }";

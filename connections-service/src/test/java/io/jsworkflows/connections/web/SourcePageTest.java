@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URL;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -16,8 +17,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.jsworkflows.connections.support.Api;
-import io.jsworkflows.connections.support.Browser;
+import io.jsworkflows.connections.support.Pages;
 import io.jsworkflows.connections.support.PlatformTopicsResource;
+import io.jsworkflows.testsupport.Chromium;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.PostgresTestResource;
@@ -33,14 +35,14 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(HubSpotEmulatorTestResource.class)
 class SourcePageTest {
 
-    static Browser browser;
+    static Chromium browser;
 
     @TestHTTPResource("/")
     URL base;
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        browser = Browser.start();
+        browser = Chromium.start(Path.of("target"));
     }
 
     @AfterAll
@@ -56,7 +58,7 @@ class SourcePageTest {
         String root = base.toString().replaceAll("/$", "");
         String shop = "web-" + UUID.randomUUID().toString().substring(0, 8) + ".myshopify.com";
         String secret = "shpss_" + UUID.randomUUID().toString().replace("-", "");
-        browser.signIn(root, ws.apiKey());
+        Pages.signIn(browser, root, ws.apiKey());
 
         browser.driver.findElement(By.id("nav-stores")).click();
         assertThat(browser.waitFor(By.id("no-stores")).getText()).contains("No stores yet");
@@ -97,7 +99,7 @@ class SourcePageTest {
     void aBadDomainShowsWhatAValidOneLooksLikeAndKeepsNothing() {
         Api.Ws ws = Api.newWorkspace();
         String root = base.toString().replaceAll("/$", "");
-        browser.signIn(root, ws.apiKey());
+        Pages.signIn(browser, root, ws.apiKey());
         browser.driver.get(root + "/ui/sources/new");
         browser.waitFor(By.id("shopDomain")).sendKeys("https://acme.example.com/admin");
         browser.driver.findElement(By.id("webhookSecret")).sendKeys("a-good-long-secret");

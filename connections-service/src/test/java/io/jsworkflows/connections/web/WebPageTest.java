@@ -2,12 +2,9 @@ package io.jsworkflows.connections.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,17 +13,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.jsworkflows.connections.support.Api;
 import io.jsworkflows.connections.support.PlatformTopicsResource;
+import io.jsworkflows.testsupport.Chromium;
 import io.jsworkflows.testsupport.HubSpotEmulator;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
@@ -47,37 +41,22 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(HubSpotEmulatorTestResource.class)
 class WebPageTest {
 
-    static final Path SHOTS = Path.of("target", "screenshots");
+    static Chromium chromium;
     static WebDriver browser;
-    static Path profile;
 
     @TestHTTPResource("/")
     URL base;
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        for (String exe : new String[] {"/usr/bin/chromium", "/usr/bin/chromedriver"}) {
-            if (!Files.isExecutable(Path.of(exe))) {
-                throw new IllegalStateException(exe + " is missing. The web page test needs Debian's Chromium: "
-                        + "apt-get update && apt-get install -y chromium chromium-driver");
-            }
-        }
-        profile = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chromium-profile");
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary("/usr/bin/chromium");
-        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1280,1000", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, o);
-        Files.createDirectories(SHOTS);
+        chromium = Chromium.start(Path.of("target"));
+        browser = chromium.driver;
     }
 
     @AfterAll
     static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -259,7 +238,6 @@ class WebPageTest {
     }
 
     private static void shot(String name) throws IOException {
-        File f = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        chromium.shot(name);
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import io.jsworkflows.gateway.support.Deliveries;
 import io.jsworkflows.gateway.support.GatewayTopicsResource;
 import io.jsworkflows.gateway.support.Kafka;
-import io.jsworkflows.gateway.support.MetricsDoc;
+import io.jsworkflows.testsupport.MetricsDoc;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.SharedKafka;
 import io.quarkus.test.common.WithTestResource;

@@ -1,4 +1,4 @@
-package io.jsworkflows.gateway.support;
+package io.jsworkflows.testsupport;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +17,7 @@ public final class MetricsDoc {
     }
 
     public static Path file() {
-        String prop = System.getProperty("jsw.root.dir");
+        String prop = System.getProperty("jswtest.root.dir");
         Path p = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath();
         while (p != null && !Files.exists(p.resolve("docs/observability.md"))) {
             p = p.getParent();
