@@ -27,6 +27,8 @@ import io.jsworkflows.connections.config.JswConfig;
 import io.jsworkflows.connections.persistence.OutboxRecord;
 import io.jsworkflows.contracts.CloudEventTypes;
 import io.jsworkflows.contracts.PlatformHeaders;
+import io.jsworkflows.contracts.messaging.CloudEventHeaders;
+import io.jsworkflows.contracts.messaging.ProducerSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -159,12 +161,7 @@ public class OutboxRelay {
 
     static ProducerRecord<String, String> toRecord(OutboxRecord r) {
         RecordHeaders h = new RecordHeaders();
-        h.add("ce_specversion", bytes(CloudEventTypes.SPEC_VERSION));
-        h.add("ce_id", bytes(r.ceId));
-        h.add("ce_type", bytes(r.ceType));
-        h.add("ce_source", bytes(CloudEventTypes.SOURCE_CONNECTIONS));
-        h.add("ce_time", bytes(r.createdAt.toString()));
-        h.add("ce_subject", bytes(r.subjectId));
+        CloudEventHeaders.of(r.ceId, r.ceType, CloudEventTypes.SOURCE_CONNECTIONS, r.createdAt, r.subjectId).forEach((k, v) -> h.add(k, bytes(v)));
         if (r.workspaceId != null) {
             h.add(PlatformHeaders.WORKSPACE, bytes(r.workspaceId));
         }
@@ -183,18 +180,14 @@ public class OutboxRelay {
         if (p == null) {
             synchronized (this) {
                 if (producer == null) {
-                    Map<String, Object> c = new HashMap<>();
+                    Map<String, Object> connection = new HashMap<>();
                     kafkaConfig.forEach((k, v) -> {
                         if (k.startsWith("bootstrap.servers") || k.startsWith("security.") || k.startsWith("sasl.")
                                 || k.startsWith("ssl.")) {
-                            c.put(k, v);
+                            connection.put(k, v);
                         }
                     });
-                    c.put(ProducerConfig.CLIENT_ID_CONFIG, "connections-service-outbox");
-                    c.put(ProducerConfig.ACKS_CONFIG, "all");
-                    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-                    c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-                    c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+                    Map<String, Object> c = ProducerSettings.reliable(connection, "connections-service-outbox");
                     c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 25_000);
                     c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
                     c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 
 import io.jsworkflows.contracts.CloudEventTypes;
+import io.jsworkflows.contracts.messaging.CloudEventHeaders;
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.DeadLetter;
 import io.jsworkflows.contracts.events.RetryRecord;
@@ -104,12 +105,7 @@ public final class DlqCommand implements Runnable {
         }
 
         private static Map<String, String> cloudEventHeaders() {
-            Map<String, String> h = new HashMap<>();
-            h.put("ce_specversion", CloudEventTypes.SPEC_VERSION);
-            h.put("ce_id", UUID.randomUUID().toString());
-            h.put("ce_type", CloudEventTypes.RETRY_RECORD);
-            h.put("ce_source", "/jsworkflows/jsw-cli");
-            h.put("ce_time", Instant.now().toString());
+            Map<String, String> h = CloudEventHeaders.of(CloudEventTypes.RETRY_RECORD, "/jsworkflows/jsw-cli");
             h.put("content-type", "application/json");
             return h;
         }

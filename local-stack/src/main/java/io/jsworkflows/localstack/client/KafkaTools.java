@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.jsworkflows.contracts.Topics;
+import io.jsworkflows.contracts.messaging.ProducerSettings;
 import io.jsworkflows.localstack.stack.StackException;
 
 /** Kafka plumbing of the CLI: the platform topics, and short-lived producers and consumers. */
@@ -94,9 +95,7 @@ public final class KafkaTools {
     }
 
     public static KafkaProducer<String, String> producer(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        Map<String, Object> p = ProducerSettings.reliable(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), "jsw-cli");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");

@@ -2,9 +2,7 @@ package io.jsworkflows.refresher.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +17,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import io.jsworkflows.contracts.CloudEventTypes;
+import io.jsworkflows.contracts.messaging.CloudEventHeaders;
+import io.jsworkflows.contracts.messaging.ProducerSettings;
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.ConnectionEvent;
 import io.jsworkflows.contracts.events.TokenState;
@@ -53,11 +53,7 @@ public final class KafkaStatePublisher implements StatePublisher, AutoCloseable 
         this.chainAckTimeout = chainAckTimeout;
         this.tracer = openTelemetry.getTracer("io.jsworkflows.token-refresher");
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
-        Map<String, Object> props = KafkaClientConfig.producer(kafka);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        Map<String, Object> props = ProducerSettings.reliable(KafkaClientConfig.producer(kafka), clientId);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }
@@ -102,11 +98,7 @@ public final class KafkaStatePublisher implements StatePublisher, AutoCloseable 
 
     private Future<RecordMetadata> send(String topic, String key, String value, String type) {
         RecordHeaders h = new RecordHeaders();
-        h.add("ce_specversion", bytes(CloudEventTypes.SPEC_VERSION));
-        h.add("ce_id", bytes(UUID.randomUUID().toString()));
-        h.add("ce_type", bytes(type));
-        h.add("ce_source", bytes(CloudEventTypes.SOURCE_REFRESHER));
-        h.add("ce_time", bytes(Instant.now().toString()));
+        CloudEventHeaders.of(type, CloudEventTypes.SOURCE_REFRESHER).forEach((k, v) -> h.add(k, bytes(v)));
         if (value != null) {
             h.add("content-type", bytes("application/json"));
         }

@@ -1,8 +1,6 @@
 package io.jsworkflows.connections.runs.messaging;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,6 +9,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.jsworkflows.contracts.CloudEventTypes;
+import io.jsworkflows.contracts.messaging.CloudEventHeaders;
 import io.jsworkflows.contracts.events.RetryRecord;
 import io.jsworkflows.contracts.json.ContractsJson;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -31,11 +30,7 @@ public class RetryPublisher {
     /** Key and CloudEvents headers as {@code jsw dlq replay} writes them, with this service as the source. */
     public void publish(RetryRecord r) {
         RecordHeaders h = new RecordHeaders();
-        h.add("ce_specversion", bytes(CloudEventTypes.SPEC_VERSION));
-        h.add("ce_id", bytes(UUID.randomUUID().toString()));
-        h.add("ce_type", bytes(CloudEventTypes.RETRY_RECORD));
-        h.add("ce_source", bytes(CloudEventTypes.SOURCE_CONNECTIONS));
-        h.add("ce_time", bytes(Instant.now().toString()));
+        CloudEventHeaders.of(CloudEventTypes.RETRY_RECORD, CloudEventTypes.SOURCE_CONNECTIONS).forEach((k, v) -> h.add(k, bytes(v)));
         h.add("content-type", bytes("application/json"));
         OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(RetryRecord.key(r.workflowId(), r.idempotencyKey()))
