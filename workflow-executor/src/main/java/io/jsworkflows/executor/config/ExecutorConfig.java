@@ -130,6 +130,16 @@ public interface ExecutorConfig {
 
         /** Extra JVM options of the workers (GC, a flight recording, ...), after the built-in ones. */
         Optional<List<String>> jvmOptions();
+
+        /**
+         * Run the workers' GraalJS with the Graal compiler (JVMCI, for Truffle only; Java code stays with C2). Off, or
+         * without its jars or JVMCI in the Java runtime, the JavaScript is only interpreted (docs/performance.md).
+         */
+        @WithDefault("true")
+        boolean graalCompiler();
+
+        /** The folder with the compiler's jars; default: graal-compiler next to quarkus-run.jar (target/graal-compiler in a module build). */
+        Optional<String> graalCompilerPath();
     }
 
     /** Poison-run protection (jsw.runs.inflight). */

@@ -59,6 +59,10 @@ final class GraalSandbox implements AutoCloseable {
         warmUp();
     }
 
+    String engineName() {
+        return engine.getImplementationName();
+    }
+
     /** The engine's first context costs about a second; pay it at start, not under a run's or a check's deadline. */
     private void warmUp() {
         try (Context ctx = newContext()) {

@@ -81,6 +81,11 @@ public final class GraalWorkflowRuntime implements WorkflowRuntime {
         return pools.values().stream().mapToInt(p -> p.idle.size()).sum();
     }
 
+    /** The engine's runtime: "Interpreted" without the Graal compiler, the optimizing runtime's name (e.g. "GraalVM CE") with it. */
+    public String engineName() {
+        return sandbox.engineName();
+    }
+
     @Override
     public void close() {
         pools.values().forEach(p -> p.idle.forEach(WorkflowContext::close));

@@ -62,6 +62,11 @@ public final class ProcessWorkflowRuntime implements WorkflowRuntime {
         this.pool = new WorkerPool(limits, workers, runsPerWorker, WorkerProcess.command(heap, classpath, jvmOptions));
     }
 
+    /** The workers' GraalJS runtime as they report it ("Interpreted" without the Graal compiler); null until one connected. */
+    public String workerEngine() {
+        return pool.engine();
+    }
+
     /** The executor's class path, as the workers get it by default. */
     static String executorClasspath() {
         return WorkerProcess.executorClasspath();

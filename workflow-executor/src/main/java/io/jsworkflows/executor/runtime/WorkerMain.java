@@ -59,7 +59,7 @@ public final class WorkerMain {
                 SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
                 ch.connect(UnixDomainSocketAddress.of(init.socket()));
                 Lane lane = new Lane(ch);
-                lane.send(new Hello(init.nonce()));
+                lane.send(new Hello(init.nonce(), worker.runtime.engineName()));
                 Thread t = new Thread(() -> worker.serve(lane), "jsw-lane-" + i);
                 t.setDaemon(true);
                 t.start();

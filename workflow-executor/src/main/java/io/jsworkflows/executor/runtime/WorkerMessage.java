@@ -23,7 +23,8 @@ interface WorkerMessage {
     }
 
     /** lane, worker → executor, first frame. */
-    record Hello(String nonce) implements WorkerMessage {
+    /** {@code engine}: the worker's GraalJS runtime ({@code Engine.getImplementationName()}: "Interpreted" without a compiler). */
+    record Hello(String nonce, String engine) implements WorkerMessage {
     }
 
     /**

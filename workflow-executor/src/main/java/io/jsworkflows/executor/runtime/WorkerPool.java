@@ -58,6 +58,8 @@ final class WorkerPool implements AutoCloseable {
     /** Starting and live workers by the nonce their lanes present. */
     private final Map<String, WorkerProcess> byNonce = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** The GraalJS runtime the workers reported last (their Hello). */
+    private volatile String engine;
 
     WorkerPool(RuntimeLimits limits, int workers, int runsPerWorker, List<String> command) {
         this.limits = limits;
@@ -271,7 +273,11 @@ final class WorkerPool implements AutoCloseable {
             }
             try {
                 DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16));
-                WorkerProcess w = WorkerProtocol.read(in) instanceof Hello h && h.nonce() != null ? byNonce.get(h.nonce()) : null;
+                Hello h = WorkerProtocol.read(in) instanceof Hello x && x.nonce() != null ? x : null;
+                WorkerProcess w = h == null ? null : byNonce.get(h.nonce());
+                if (w != null) {
+                    engine(h.engine());
+                }
                 if (w == null || !add(w, new WorkerLane(w, ch, in, timers))) {
                     ch.close();
                 }
@@ -279,6 +285,21 @@ final class WorkerPool implements AutoCloseable {
                 closeQuietly(ch);
             }
         }
+    }
+
+    /** Logs the workers' GraalJS runtime when it is first known or changes: whether the Graal compiler is in use is seen, not assumed. */
+    private void engine(String name) {
+        String before = engine;
+        engine = name;
+        if (name != null && !name.equals(before)) {
+            LOG.info("workflow workers run GraalJS on the " + ("Interpreted".equals(name) ? "interpreter only (no Graal compiler)"
+                    : "optimizing runtime (" + name + ", with the Graal compiler)"));
+        }
+    }
+
+    /** The GraalJS runtime of the workers, as they report it; null until one connected. */
+    String engine() {
+        return engine;
     }
 
     /** A lane a worker connected; false when the worker is dead already. */

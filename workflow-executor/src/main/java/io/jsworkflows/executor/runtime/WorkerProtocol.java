@@ -77,6 +77,7 @@ final class WorkerProtocol {
                 case Hello h -> {
                     d.writeByte(HELLO);
                     str(d, h.nonce());
+                    str(d, h.engine());
                 }
                 case Run r -> {
                     d.writeByte(RUN);
@@ -181,7 +182,7 @@ final class WorkerProtocol {
             case INIT -> new Init(new RuntimeLimits(d.readLong(), d.readInt(), d.readInt(), d.readInt(), d.readInt(), d.readInt(),
                     Duration.ofNanos(d.readLong()), d.readInt()), str(d), str(d), d.readInt());
             case EVICT -> new Evict(str(d), d.readLong());
-            case HELLO -> new Hello(str(d));
+            case HELLO -> new Hello(str(d), str(d));
             case RUN -> {
                 String id = str(d);
                 long version = d.readLong();

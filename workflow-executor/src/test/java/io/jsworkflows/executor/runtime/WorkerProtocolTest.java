@@ -33,7 +33,7 @@ class WorkerProtocolTest {
         List<WorkerMessage> all = List.of(
                 new WorkerMessage.Init(new RuntimeLimits(7, 1, 2, 3, 4, 5, Duration.ofMillis(1500), 6), "/tmp/x/lanes.sock", "ab12", 8),
                 new WorkerMessage.Evict("wf", 3),
-                new WorkerMessage.Hello("ab12"),
+                new WorkerMessage.Hello("ab12", "GraalVM CE"),
                 new WorkerMessage.Run("wf", 2, "export class Workflow {}", "{\"name\":\"Zoë ✓\"}", Map.of("X-A", "1", "X-B", ""), 30_000_000_000L,
                         Map.of("my-hubspot", "tok")),
                 new WorkerMessage.Run("wf", 2, null, "{}", null, 1, null),
