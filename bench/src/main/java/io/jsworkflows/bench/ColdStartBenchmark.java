@@ -32,13 +32,15 @@ import io.jsworkflows.kafkabroker.KafkaProcessBroker;
  * {@code ./jsw up} starts it; the figure is process start → first 200 from {@code /q/health/ready} (its token view,
  * definitions and run starts caught up), repeated {@code runs} times.
  *
- * <p>Usage: {@code ColdStartBenchmark root=. work=bench/target/work results=bench/target/results.properties tokens=100000 runs=2}
+ * <p>Usage: {@code ColdStartBenchmark root=. work=bench/target/work results=bench/target/results.properties tokens=100000 runs=2
+ * [aot=bench/target/work/executor.aot]} (aot: a training start with the tokens first writes a JDK AOT cache, the measured
+ * starts use it)
  */
 public final class ColdStartBenchmark {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = Bench.args(argv, Map.of("root", ".", "work", "bench/target/work",
-                "results", "bench/target/results.properties", "tokens", "100000", "runs", "2"));
+                "results", "bench/target/results.properties", "tokens", "100000", "runs", "2", "aot", ""));
         Path root = Path.of(a.get("root")).toAbsolutePath().normalize();
         Path work = Path.of(a.get("work")).toAbsolutePath().normalize().resolve("coldstart");
         int tokens = Integer.parseInt(a.get("tokens"));
@@ -59,9 +61,24 @@ public final class ColdStartBenchmark {
             seed(bootstrap, tokenKeys, tokens);
             Bench.log("cold start: %,d tokens published to %s in %.1f s", tokens, Topics.CONNECTION_TOKENS, (System.nanoTime() - t0) / 1e9);
 
+            List<String> jvm = ExecutorProcess.JVM_OPTIONS;
+            if (!a.get("aot").isBlank()) {
+                // a training start with the tokens writes a JDK AOT cache at exit; the measured starts use it
+                Path cache = Path.of(a.get("aot")).toAbsolutePath();
+                java.nio.file.Files.deleteIfExists(cache);
+                List<String> training = new ArrayList<>(jvm);
+                training.add("-XX:AOTCacheOutput=" + cache);
+                long t1 = System.nanoTime();
+                startOnce(root, work, bootstrap, tokenKeys, -1, results, training);
+                Bench.log("cold start: AOT cache %s written by a training start in %.1f s (%,d bytes)", cache, (System.nanoTime() - t1) / 1e9,
+                        java.nio.file.Files.exists(cache) ? java.nio.file.Files.size(cache) : -1);
+                jvm = new ArrayList<>(jvm);
+                jvm.add("-XX:AOTCache=" + cache);
+                results.put("coldstart.aot", true);
+            }
             List<Long> millis = new ArrayList<>();
             for (int i = 1; i <= runs; i++) {
-                millis.add(startOnce(root, work, bootstrap, tokenKeys, i, results).millis());
+                millis.add(startOnce(root, work, bootstrap, tokenKeys, i, results, jvm).millis());
             }
             results.put("coldstart.tokens", tokens);
             results.put("coldstart.runs", runs);
@@ -80,6 +97,12 @@ public final class ColdStartBenchmark {
     /** Starts the packaged executor once against the broker; run 0 is the baseline without tokens. */
     static ExecutorProcess.Ready startOnce(Path root, Path work, String bootstrap, String tokenKeys, int i, Map<String, Object> results)
             throws Exception {
+        return startOnce(root, work, bootstrap, tokenKeys, i, results, ExecutorProcess.JVM_OPTIONS);
+    }
+
+    /** As above with the executor's JVM options; run -1 is an AOT training start (not counted, waits for the cache at exit). */
+    static ExecutorProcess.Ready startOnce(Path root, Path work, String bootstrap, String tokenKeys, int i, Map<String, Object> results,
+            List<String> jvmOptions) throws Exception {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         env.put("JSW_CRYPTO_TOKEN_KEYS", tokenKeys);
@@ -87,8 +110,12 @@ public final class ColdStartBenchmark {
         env.put("JSW_EXECUTOR_TRIGGERS_GROUP_ID", "bench-cold-" + i);
         env.put("JSW_EXECUTOR_RETRY_GROUP_ID", "bench-cold-retry-" + i);
         double load = Bench.load1();
-        try (ExecutorProcess ex = ExecutorProcess.start(root, work.resolve("executor-" + i + ".log"), env)) {
+        try (ExecutorProcess ex = ExecutorProcess.start(root, work.resolve("executor-" + (i < 0 ? "training" : i) + ".log"), env, jvmOptions)) {
             ExecutorProcess.Ready r = ex.awaitReady(Duration.ofSeconds(180));
+            if (i < 0) {
+                ex.stop(Duration.ofMinutes(3)); // the JVM writes the AOT cache as it exits
+                return r;
+            }
             Bench.log("cold start %s: ready after %,d ms with %,d connections in the token view (Quarkus started in %.2f s; load %.2f)",
                     i == 0 ? "baseline" : Integer.toString(i), r.millis(), r.connections(), ex.quarkusStartedSeconds(), load);
             String k = i == 0 ? "coldstart.baseline" : "coldstart.run" + i;

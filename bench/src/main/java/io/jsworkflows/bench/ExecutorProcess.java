@@ -106,6 +106,12 @@ final class ExecutorProcess implements AutoCloseable {
         }
     }
 
+    /** Asks the executor to stop and waits up to {@code grace} for it to exit (e.g. while it writes an AOT cache). */
+    void stop(Duration grace) throws InterruptedException {
+        process.destroy();
+        process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void close() {
         process.destroy();

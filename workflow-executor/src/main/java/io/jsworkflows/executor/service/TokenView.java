@@ -10,8 +10,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.jsworkflows.contracts.CloudEventTypes;
 import io.jsworkflows.contracts.HandleRule;
@@ -27,14 +29,63 @@ import io.quarkus.logging.Log;
 /**
  * In-memory view of {@code jsw.connections.tokens}, indexed by (workspace, handle), by connection id and by token
  * (so that fetch knows which connection, and which portal, a Bearer token belongs to). A state with an older
- * (grantVersion, tokenVersion) never replaces a newer one. Tokens are opened with the token key on arrival and never
- * leave this class except to the workflow that asked for them.
+ * (grantVersion, tokenVersion) never replaces a newer one. A token stays sealed until a run first asks for it, then is
+ * opened once with the token key (at start a replica reads every connection's token and most are never used there; an
+ * unseal failure is logged and answered at that use); it never leaves this class except to the workflow that asked for
+ * it, and only opened tokens are in the by-token index (a run's token came from a lookup, which opened it).
  */
 @ApplicationScoped
 public class TokenView {
 
-    /** One connection's latest state and its opened access token (null when not usable). */
-    public record Entry(TokenState state, String token) {
+    /**
+     * One connection's latest state and its access token, opened on the first {@link #token()} (null when not usable or
+     * it cannot be opened).
+     */
+    public static final class Entry {
+        private final TokenState state;
+        private final TokenView view;
+        private volatile boolean opened;
+        private String token; // written before opened (volatile), read after it
+
+        /** An entry whose token is already open (tests, benchmarks). */
+        public Entry(TokenState state, String token) {
+            this.state = state;
+            this.view = null;
+            this.token = token;
+            this.opened = true;
+        }
+
+        private Entry(TokenState state, TokenView view) {
+            this.state = state;
+            this.view = view;
+        }
+
+        public TokenState state() {
+            return state;
+        }
+
+        /** The opened access token: unsealed on the first call, once. */
+        public String token() {
+            if (!opened) {
+                synchronized (this) {
+                    if (!opened) {
+                        token = view.open(this);
+                        opened = true;
+                    }
+                }
+            }
+            return token;
+        }
+
+        /** Whether the token was opened already, without opening it. */
+        boolean opened() {
+            return opened;
+        }
+
+        /** The token if it was opened already (null otherwise): what the by-token index may hold. */
+        private String openedToken() {
+            return opened ? token : null;
+        }
     }
 
     /** Outcome of a lookup, with the connection when one matched. */
@@ -50,12 +101,18 @@ public class TokenView {
     private final Map<String, List<CompletableFuture<Entry>>> waiters = new ConcurrentHashMap<>();
     private final Map<String, Long> requested = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final AtomicLong unseals = new AtomicLong();
     private volatile Instant lastReauthorization = Instant.EPOCH;
 
+    @Inject
     public TokenView(ExecutorConfig config, KafkaClients kafka) {
+        this(config, kafka, TokenCipher.fromConfig(config.crypto().tokenKeys().orElse(null), "token key (jsw.crypto.token-keys)"));
+    }
+
+    TokenView(ExecutorConfig config, KafkaClients kafka, TokenCipher cipher) {
         this.config = config;
         this.kafka = kafka;
-        this.cipher = TokenCipher.fromConfig(config.crypto().tokenKeys().orElse(null), "token key (jsw.crypto.token-keys)");
+        this.cipher = cipher;
     }
 
     public CompletableFuture<Void> ready() {
@@ -77,8 +134,8 @@ public class TokenView {
             Entry gone = byId.remove(connectionId);
             if (gone != null) {
                 byHandle.remove(handleKey(gone.state().workspaceId(), gone.state().handle()), connectionId);
-                if (gone.token() != null) {
-                    byToken.remove(gone.token(), connectionId);
+                if (gone.openedToken() != null) {
+                    byToken.remove(gone.openedToken(), connectionId);
                 }
             }
             return;
@@ -89,20 +146,16 @@ public class TokenView {
                 return current;
             }
             replaced[0] = current;
-            return new Entry(state, open(state));
+            return new Entry(state, this);
         });
         if (next.state() != state) {
             return; // older or same version: ignored
         }
         Entry previous = replaced[0];
         byHandle.put(handleKey(state.workspaceId(), state.handle()), state.connectionId());
-        if (next.token() != null) {
-            byToken.put(next.token(), state.connectionId());
-        }
-        if (previous != null && previous.token() != null && !previous.token().equals(next.token())) {
+        if (previous != null && previous.openedToken() != null) {
             // keep the previous token mapped briefly: runs still holding it may get a 401 and need its connection
-            String old = previous.token();
-            CompletableFuture.delayedExecutor(2, TimeUnit.MINUTES).execute(() -> byToken.remove(old, state.connectionId()));
+            forgetLater(previous.openedToken(), state.connectionId());
         }
         if (previous != null && !previous.state().status().usable() && state.status().usable()
                 && state.grantVersion() > previous.state().grantVersion()) {
@@ -114,16 +167,43 @@ public class TokenView {
         }
     }
 
-    private String open(TokenState s) {
+    /** Opens an entry's token (once, from {@link Entry#token()}) and indexes it by token. */
+    private String open(Entry e) {
+        TokenState s = e.state();
         if (s.sealedAccessToken() == null || !s.status().usable()) {
             return null;
         }
+        String token;
         try {
-            return cipher.open(s.sealedAccessToken(), s.connectionId());
-        } catch (TokenCipher.SealedValueException e) {
-            Log.warnf("cannot open the access token of connection %s: %s", s.connectionId(), e.getMessage());
+            unseals.incrementAndGet();
+            token = cipher.open(s.sealedAccessToken(), s.connectionId());
+        } catch (TokenCipher.SealedValueException ex) {
+            Log.warnf("cannot open the access token of connection %s: %s", s.connectionId(), ex.getMessage());
             return null;
         }
+        byToken.put(token, s.connectionId());
+        if (byId.get(s.connectionId()) != e) {
+            forgetLater(token, s.connectionId()); // a newer state arrived meanwhile: map this one briefly, as a replaced one
+        }
+        return token;
+    }
+
+    private void forgetLater(String token, String connectionId) {
+        Entry current = byId.get(connectionId);
+        if (current != null && token.equals(current.openedToken())) {
+            return; // the newer state carries the same token
+        }
+        CompletableFuture.delayedExecutor(2, TimeUnit.MINUTES).execute(() -> {
+            Entry now = byId.get(connectionId);
+            if (now == null || !token.equals(now.openedToken())) {
+                byToken.remove(token, connectionId);
+            }
+        });
+    }
+
+    /** Tokens opened so far (each entry's at most once). */
+    long unseals() {
+        return unseals.get();
     }
 
     public Optional<Entry> byToken(String token) {
@@ -217,7 +297,7 @@ public class TokenView {
         return remaining(e).compareTo(cappedByLifetime(e, minValidity)) >= 0;
     }
 
-    private Lookup evaluate(Entry e) {
+    Lookup evaluate(Entry e) {
         TokenState s = e.state();
         String h = s.handle();
         String error = switch (s.status()) {
