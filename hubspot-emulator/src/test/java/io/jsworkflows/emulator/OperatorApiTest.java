@@ -168,4 +168,28 @@ class OperatorApiTest extends EmulatorTestBase {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         assertThat(HubSpotEmulator.queryParam("http://x/cb?code=a%20b&state=s", "code")).isEqualTo("a b");
     }
+    /** Every operator route answers from its own resource, with problem+json for what it cannot find or read. */
+    @Test
+    void everyOperatorRouteAnswersWithProblemJsonErrors() {
+        String t = token();
+        String company = createId(t, "companies", Map.of("name", "Acme"));
+        String contact = as(t).body(Map.of("properties", Map.of("email", "a@example.com"), "associations",
+                List.of(Map.of("to", Map.of("id", company), "types", List.of(Map.of("associationCategory", "HUBSPOT_DEFINED",
+                        "associationTypeId", 279))))))
+                .post("/crm/v3/objects/contacts").then().statusCode(201).extract().path("id");
+        given().get("/_emulator/objects/contacts/" + contact + "/associations/companies").then().statusCode(200)
+                .body("results[0].toObjectId", equalTo(company));
+        given().get("/_emulator/objects/contacts/abc").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("'abc'"));
+        given().get("/_emulator/objects/widgets").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("Unknown object type 'widgets'"));
+        given().delete("/_emulator/refresh-tokens/never-issued").then().statusCode(404)
+                .contentType("application/problem+json");
+        given().delete("/_emulator/faults/nope").then().statusCode(404).contentType("application/problem+json")
+                .body("detail", equalTo("No fault rule with id nope."));
+        given().get("/_emulator/requests/count").then().statusCode(200).body("count", equalTo(2));
+        given().contentType("application/json").body(Map.of("retryAfter", true)).put("/_emulator/config").then()
+                .statusCode(200).body("retryAfter", equalTo(true));
+        given().post("/_emulator/config/reset").then().statusCode(200).body("retryAfter", equalTo(false));
+    }
 }

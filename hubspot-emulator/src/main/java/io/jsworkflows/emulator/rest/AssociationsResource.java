@@ -42,9 +42,9 @@ public class AssociationsResource {
     public Map<String, Object> associateDefault(@RestPath String fromType, @RestPath String fromId, @RestPath String toType,
             @RestPath String toId, @Context RoutingContext rc) {
         String started = CrmTime.format(System.currentTimeMillis());
-        ObjectType from = CrmResource.type(fromType);
-        ObjectType to = CrmResource.type(toType);
-        Portal p = CrmResource.Access.require(rc, from.writeScopes());
+        ObjectType from = CrmAccess.objectType(fromType);
+        ObjectType to = CrmAccess.objectType(toType);
+        Portal p = CrmAccess.require(rc, from.writeScopes());
         Integer typeId = AssociationTypes.defaultTypeId(from, to);
         if (typeId == null) {
             throw HubSpotErrors.validation("No default association from " + from.path() + " to " + to.path() + ".");
@@ -60,9 +60,9 @@ public class AssociationsResource {
     @Path("/{toType}")
     public Map<String, Object> list(@RestPath String fromType, @RestPath String fromId, @RestPath String toType,
             @Context RoutingContext rc) {
-        ObjectType from = CrmResource.type(fromType);
-        ObjectType to = CrmResource.type(toType);
-        Portal p = CrmResource.Access.require(rc, from.readScopes());
+        ObjectType from = CrmAccess.objectType(fromType);
+        ObjectType to = CrmAccess.objectType(toType);
+        Portal p = CrmAccess.require(rc, from.readScopes());
         store.require(p, from, fromId, null, false);
         return Map.of("results", associations.associations(p, from, id(fromId), to).stream()
                 .map(a -> Map.of("toObjectId", a.toId(), "associationTypes",
@@ -73,9 +73,9 @@ public class AssociationsResource {
     @Path("/{toType}/{toId}")
     public Response delete(@RestPath String fromType, @RestPath String fromId, @RestPath String toType, @RestPath String toId,
             @Context RoutingContext rc) {
-        ObjectType from = CrmResource.type(fromType);
-        ObjectType to = CrmResource.type(toType);
-        Portal p = CrmResource.Access.require(rc, from.writeScopes());
+        ObjectType from = CrmAccess.objectType(fromType);
+        ObjectType to = CrmAccess.objectType(toType);
+        Portal p = CrmAccess.require(rc, from.writeScopes());
         associations.dissociate(p, from, id(fromId), to, id(toId));
         return Response.noContent().build();
     }

@@ -52,7 +52,7 @@ public class ErrorMappers {
 
     static Response bad(UriInfo uri, int status, String detail) {
         if (uri.getPath().startsWith("/_emulator")) {
-            return OperatorResource.problem(status, detail);
+            return OperatorProblems.problem(status, detail);
         }
         Map<String, Object> b = new LinkedHashMap<>();
         b.put("status", "error");

@@ -38,7 +38,7 @@ public class PipelinesResource {
 
     @GET
     public Map<String, Object> all(@RestPath String type, @Context RoutingContext rc) {
-        CrmResource.Access.require(rc, READ_SCOPES);
+        CrmAccess.require(rc, READ_SCOPES);
         List<Object> out = new ArrayList<>();
         for (Pipelines.Pipeline p : of(type).values()) {
             out.add(pipeline(p));
@@ -49,14 +49,14 @@ public class PipelinesResource {
     @GET
     @Path("/{id}")
     public Map<String, Object> one(@RestPath String type, @RestPath String id, @Context RoutingContext rc) {
-        CrmResource.Access.require(rc, READ_SCOPES);
+        CrmAccess.require(rc, READ_SCOPES);
         return pipeline(find(type, id));
     }
 
     @GET
     @Path("/{id}/stages")
     public Map<String, Object> stages(@RestPath String type, @RestPath String id, @Context RoutingContext rc) {
-        CrmResource.Access.require(rc, READ_SCOPES);
+        CrmAccess.require(rc, READ_SCOPES);
         return Map.of("results", find(type, id).stages().stream().map(PipelinesResource::stage).toList());
     }
 
@@ -69,7 +69,7 @@ public class PipelinesResource {
     }
 
     private Map<String, Pipelines.Pipeline> of(String type) {
-        ObjectType t = CrmResource.type(type);
+        ObjectType t = CrmAccess.objectType(type);
         Map<String, Pipelines.Pipeline> ps = pipelines.forType(t);
         if (ps == null) {
             throw new HubSpotException(400, Map.of("status", "error", "message", "Object type " + t.path()
