@@ -69,12 +69,14 @@ public class ApiResource {
     private final WorkspaceService workspaces;
     private final ConnectionService connections;
     private final Auth auth;
+    private final CallerWorkspace caller;
     private final ObjectMapper mapper;
 
-    public ApiResource(WorkspaceService workspaces, ConnectionService connections, Auth auth, ObjectMapper mapper) {
+    public ApiResource(WorkspaceService workspaces, ConnectionService connections, Auth auth, CallerWorkspace caller, ObjectMapper mapper) {
         this.workspaces = workspaces;
         this.connections = connections;
         this.auth = auth;
+        this.caller = caller;
         this.mapper = mapper;
     }
 
@@ -98,8 +100,8 @@ public class ApiResource {
 
     @GET
     @Path("/providers/hubspot/resources")
-    public Catalog catalog(@Context HttpHeaders headers) {
-        auth.workspace(headers);
+    @WorkspaceKey
+    public Catalog catalogOfTheCaller() {
         return catalog();
     }
 
@@ -114,15 +116,17 @@ public class ApiResource {
 
     @GET
     @Path("/connections")
-    public Map<String, List<ConnectionView>> list(@Context HttpHeaders headers) {
-        return Map.of("connections", connections.list(auth.workspace(headers).id));
+    @WorkspaceKey
+    public Map<String, List<ConnectionView>> list() {
+        return Map.of("connections", connections.list(caller.id()));
     }
 
     @POST
     @Path("/connections")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(ConnectRequest body, @Context HttpHeaders headers, @Context UriInfo uri) {
-        Workspace w = auth.workspace(headers);
+    @WorkspaceKey
+    public Response create(ConnectRequest body, @Context UriInfo uri) {
+        Workspace w = caller.get();
         if (body == null) {
             throw ApiProblem.badRequest("missing-body", "Missing body",
                     "Send {\"handle\":\"my-hubspot\",\"resources\":[{\"resource\":\"contacts\",\"operation\":\"read\"}]}.");
@@ -133,8 +137,9 @@ public class ApiResource {
 
     @GET
     @Path("/connections/{handle}")
-    public ConnectionView get(@PathParam("handle") String handle, @Context HttpHeaders headers) {
-        return connections.get(auth.workspace(headers).id, handle);
+    @WorkspaceKey
+    public ConnectionView get(@PathParam("handle") String handle) {
+        return connections.get(caller.id(), handle);
     }
 
     /**
@@ -144,8 +149,9 @@ public class ApiResource {
     @POST
     @Path("/connections/{handle}/reconnect")
     @Consumes(MediaType.WILDCARD)
-    public Issued reconnect(@PathParam("handle") String handle, String body, @Context HttpHeaders headers, @Context UriInfo uri) {
-        Workspace w = auth.workspace(headers);
+    @WorkspaceKey
+    public Issued reconnect(@PathParam("handle") String handle, String body, @Context UriInfo uri) {
+        Workspace w = caller.get();
         List<ScopeCatalog.Selection> selection = null;
         if (body != null && !body.isBlank()) {
             try {
@@ -161,8 +167,9 @@ public class ApiResource {
 
     @DELETE
     @Path("/connections/{handle}")
-    public Response delete(@PathParam("handle") String handle, @Context HttpHeaders headers) {
-        ConnectionService.Deleted d = connections.delete(auth.workspace(headers).id, handle);
+    @WorkspaceKey
+    public Response delete(@PathParam("handle") String handle) {
+        ConnectionService.Deleted d = connections.delete(caller.id(), handle);
         if (d.revocationUnconfirmed()) {
             // deleted here, but HubSpot did not confirm the revocation: the caller must know the grant may still be valid
             return Response.ok(Map.of("deleted", true, "revokedAtHubspot", false, "detail", d.detail())).build();

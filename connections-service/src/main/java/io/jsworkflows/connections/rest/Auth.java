@@ -24,10 +24,6 @@ public class Auth {
         this.sessions = sessions;
     }
 
-    public Workspace workspace(HttpHeaders headers) {
-        return workspaces.authenticate(headers.getHeaderString(HttpHeaders.AUTHORIZATION));
-    }
-
     /** The key check other services call: also accepts a delegated key within its time. */
     public Workspace checkedKey(HttpHeaders headers) {
         return workspaces.checkKey(headers.getHeaderString(HttpHeaders.AUTHORIZATION));

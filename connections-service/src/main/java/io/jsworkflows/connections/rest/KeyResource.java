@@ -10,8 +10,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -20,31 +18,32 @@ import io.jsworkflows.connections.service.WorkspaceService;
 /** The workspace's API keys: list (prefixes only), add (shown once), revoke. Rotate = add, switch clients, revoke. */
 @Path("/api/v1/workspace/keys")
 @Produces(MediaType.APPLICATION_JSON)
+@WorkspaceKey
 public class KeyResource {
 
     private final WorkspaceService workspaces;
-    private final Auth auth;
+    private final CallerWorkspace caller;
 
-    public KeyResource(WorkspaceService workspaces, Auth auth) {
+    public KeyResource(WorkspaceService workspaces, CallerWorkspace caller) {
         this.workspaces = workspaces;
-        this.auth = auth;
+        this.caller = caller;
     }
 
     @GET
-    public Map<String, List<WorkspaceService.KeyView>> list(@Context HttpHeaders headers) {
-        return Map.of("keys", workspaces.keys(auth.workspace(headers).id));
+    public Map<String, List<WorkspaceService.KeyView>> list() {
+        return Map.of("keys", workspaces.keys(caller.id()));
     }
 
     @POST
-    public Response add(@Context HttpHeaders headers) {
-        WorkspaceService.NewKey k = workspaces.addKey(auth.workspace(headers).id);
+    public Response add() {
+        WorkspaceService.NewKey k = workspaces.addKey(caller.id());
         return Response.created(URI.create("/api/v1/workspace/keys/" + k.id())).entity(k).build();
     }
 
     @DELETE
     @Path("/{id}")
-    public Response revoke(@PathParam("id") String id, @Context HttpHeaders headers) {
-        workspaces.revokeKey(auth.workspace(headers).id, id);
+    public Response revoke(@PathParam("id") String id) {
+        workspaces.revokeKey(caller.id(), id);
         return Response.noContent().build();
     }
 }

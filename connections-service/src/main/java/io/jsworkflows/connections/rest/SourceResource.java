@@ -11,8 +11,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -23,6 +21,7 @@ import io.jsworkflows.connections.service.SourceView;
 /** Trigger sources of the caller's workspace under /api/v1/sources (workspace API key, like every /api/v1 call). */
 @Path("/api/v1/sources")
 @Produces(MediaType.APPLICATION_JSON)
+@WorkspaceKey
 public class SourceResource {
 
     /** The body of a create; the secret is write-only and kept out of toString. */
@@ -34,17 +33,17 @@ public class SourceResource {
     }
 
     private final SourceService sources;
-    private final Auth auth;
+    private final CallerWorkspace caller;
 
-    public SourceResource(SourceService sources, Auth auth) {
+    public SourceResource(SourceService sources, CallerWorkspace caller) {
         this.sources = sources;
-        this.auth = auth;
+        this.caller = caller;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(CreateSource body, @Context HttpHeaders headers) {
-        String workspaceId = auth.workspace(headers).id;
+    public Response create(CreateSource body) {
+        String workspaceId = caller.id();
         if (body == null) {
             throw ApiProblem.badRequest("missing-body", "Missing body",
                     "Send {\"kind\":\"shopify\",\"shopDomain\":\"acme-store.myshopify.com\",\"webhookSecret\":\"...\"}.");
@@ -54,20 +53,20 @@ public class SourceResource {
     }
 
     @GET
-    public Map<String, List<SourceView>> list(@Context HttpHeaders headers) {
-        return Map.of("sources", sources.list(auth.workspace(headers).id));
+    public Map<String, List<SourceView>> list() {
+        return Map.of("sources", sources.list(caller.id()));
     }
 
     @GET
     @Path("/{id}")
-    public SourceView get(@PathParam("id") String id, @Context HttpHeaders headers) {
-        return sources.get(auth.workspace(headers).id, id);
+    public SourceView get(@PathParam("id") String id) {
+        return sources.get(caller.id(), id);
     }
 
     @DELETE
     @Path("/{id}")
-    public Response delete(@PathParam("id") String id, @Context HttpHeaders headers) {
-        sources.delete(auth.workspace(headers).id, id);
+    public Response delete(@PathParam("id") String id) {
+        sources.delete(caller.id(), id);
         return Response.noContent().build();
     }
 }
