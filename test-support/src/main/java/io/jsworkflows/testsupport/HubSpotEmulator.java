@@ -23,6 +23,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 /**
  * A small client of the HubSpot emulator's operator API ({@code /_emulator/...}) and of its consent form, for tests.
  * {@link #shared()} is the JVM's emulator process (the one {@link HubSpotEmulatorTestResource} starts).
+ *
+ * <p>Longer than a class should be: one small method per operator endpoint the tests use, so that a test reads as
+ * what it does to the emulator; the endpoints have nothing else in common to split along.
  */
 public final class HubSpotEmulator {
 

@@ -38,6 +38,9 @@ import io.jsworkflows.testsupport.HubSpotEmulator;
  * expired states, a replayed code, a denial, garbage); (c) missing and invalid API keys, and other workspaces' keys, on
  * the connections and workflows APIs; (d) records at the edge of Kafka's size limit. Expected: malformed records in
  * jsw.runs.dlq with a reason, 4xx problem+json answers, no process dies or restarts, every valid order succeeds.
+ *
+ * <p>Longer than a class should be: it is a catalogue of bad inputs, each a few lines, read top to bottom as the
+ * drill's report lists them; splitting it by kind would scatter that list over files without giving any part one job.
  */
 public final class BadInputDrill extends Drill {
 

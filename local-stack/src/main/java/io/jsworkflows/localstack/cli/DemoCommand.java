@@ -51,6 +51,9 @@ import picocli.CommandLine.Option;
  * consent given at the emulator like a browser would, the two example workflows, the demo shop as a Shopify source,
  * one signed Shopify order delivered to webhook-gateway by the shopify-emulator's sender, and what came of it.
  * Re-running it reuses the demo workspace, connection and source (kept in {@code .jsw/demo.env}).
+ *
+ * <p>Longer than a class should be: it is the demo's script, its steps in the order a user would take them, each
+ * printing what it did; the reusable parts (HTTP, Kafka, the consent) already live in {@code client}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the end-to-end demo against the stack that ./jsw up started.")
 public final class DemoCommand implements Callable<Integer> {
