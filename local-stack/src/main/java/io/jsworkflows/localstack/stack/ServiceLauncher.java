@@ -34,8 +34,7 @@ final class ServiceLauncher {
         long t = System.nanoTime();
         String name = spec.module();
         console.step(name, "starting on http://localhost:" + spec.port() + " (log " + StackConsole.rel(s.logs().resolve(name + ".log")) + ")");
-        List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-                "-Xmx" + (name.equals("workflow-executor") ? "768m" : "384m")));
+        List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Xmx" + heap(name)));
         ManagedService svc = new ManagedService(name, spec.port(), jars.jarOf(name), s.logs().resolve(name + ".log"), jvm,
                 environment.of(name, keys));
         svc.start();
@@ -43,5 +42,17 @@ final class ServiceLauncher {
         supervisor.recordPid(name, svc.pid());
         svc.awaitReady(READY_TIMEOUT);
         console.done(name, t, "ready");
+    }
+
+    /**
+     * The service's heap: {@code JSW_HEAP_<MODULE>} (e.g. {@code JSW_HEAP_HUBSPOT_EMULATOR=2g}, for a benchmark whose
+     * emulator keeps hundreds of thousands of contacts) or the default, enough for the demo and the tests.
+     */
+    static String heap(String module) {
+        String set = System.getenv("JSW_HEAP_" + module.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        if (set != null && set.matches("\\d+[kmgKMG]")) {
+            return set;
+        }
+        return module.equals("workflow-executor") ? "768m" : "384m";
     }
 }
