@@ -1,11 +1,16 @@
 package io.jsworkflows.testsupport;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
+import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -36,5 +41,23 @@ public final class StrictConfig {
         Map<String, String> m = new HashMap<>(operator);
         m.put(key, value);
         return m;
+    }
+
+    /** The profiles a service starts in. */
+    public static final List<String> PROFILES = List.of("prod", "dev", "test");
+
+    /** In every profile, the properties file with what the operator sets starts: it has no key the mapping does not know. */
+    public static void assertStarts(Class<?> mapping, Map<String, String> operator) {
+        for (String profile : PROFILES) {
+            assertThatCode(() -> build(mapping, profile, operator)).as("profile %s", profile).doesNotThrowAnyException();
+        }
+    }
+
+    /** In every profile, a misspelt {@code key} fails the start, naming the key. */
+    public static void assertMisspeltKeyFails(Class<?> mapping, Map<String, String> operator, String key) {
+        for (String profile : PROFILES) {
+            assertThatThrownBy(() -> build(mapping, profile, with(operator, key, "x"))).as("profile %s", profile)
+                    .isInstanceOf(ConfigValidationException.class).hasMessageContaining(key);
+        }
     }
 }
