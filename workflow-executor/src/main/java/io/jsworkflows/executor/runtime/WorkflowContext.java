@@ -81,13 +81,15 @@ final class WorkflowContext {
             error = e.getMessage();
         } catch (PolyglotException e) {
             reusable = false;
-            if (e.isCancelled() || e.isInterrupted() || at.timedOut) {
-                outcome = RunResult.Outcome.TIMEOUT;
-                error = deadlineMessage(timeout);
-            } else if (e.isResourceExhausted()) {
+            // the statement limit cancels the context too: ask for it first, or a run that ran out of statements
+            // before its deadline (quickly, with the Graal compiler) would be blamed on the deadline
+            if (e.isResourceExhausted() && !at.timedOut) {
                 outcome = RunResult.Outcome.LIMIT;
                 error = "limit reached: the run executed more than " + limits.statementLimit()
                         + " JavaScript statements (jsw.executor.limits.statements)";
+            } else if (e.isCancelled() || e.isInterrupted() || at.timedOut) {
+                outcome = RunResult.Outcome.TIMEOUT;
+                error = deadlineMessage(timeout);
             } else if (e.isGuestException()) {
                 outcome = RunResult.Outcome.FAILED;
                 error = e.getMessage();

@@ -128,6 +128,14 @@ class GraalWorkflowRuntimeTest {
     }
 
     @Test
+    void aLoopThatRunsOutOfStatementsBeforeItsDeadlineIsALimitNotATimeout() {
+        // the Graal compiler runs a loop through 2,000,000 statements in milliseconds: the deadline must not be blamed
+        RunResult r = run("export class Workflow { async start() { while (true) {} } }", "{}", new StubHost(), Duration.ofSeconds(30));
+        assertThat(r.outcome()).isEqualTo(Outcome.LIMIT);
+        assertThat(r.error()).isEqualTo("limit reached: the run executed more than 2000000 JavaScript statements (jsw.executor.limits.statements)");
+    }
+
+    @Test
     void awaitLoopWithoutStatementsEndsAtTheDeadline() {
         RunResult r = run("export class Workflow { async start() { for (;;) { await new Promise(r => setTimeout(r, 400)); } } }", "{}",
                 new StubHost(), Duration.ofSeconds(2));
