@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark table of docs/performance.md, measured in one run on this machine. From the repository root:
 #
-#   bench/run.sh [--full] [--orders N] [--warmup PT240S] [--warmup-min PT60S] [--half PT30S]
+#   bench/run.sh [--full] [--orders N] [--warmup PT240S] [--warmup-min PT180S] [--half PT30S]
 #                [--phases throughput,rate] [--skip token,refresher,coldstart,ingress,stack]
 #
 # Steps (logs in bench/target/logs/, figures in bench/target/results.properties, the table in bench/target/report.md):
@@ -22,7 +22,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 
-MODE=short ORDERS=5000 WARMUP=PT240S WARMUP_MIN=PT60S HALF=PT30S PHASES=throughput,rate SKIP=""
+MODE=short ORDERS=5000 WARMUP=PT240S WARMUP_MIN=PT180S HALF=PT30S PHASES=throughput,rate SKIP=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --full) MODE=full ;;
@@ -120,8 +120,10 @@ if ! skipped stack; then
   rm -rf "$STATE"
   step "./jsw up (state $STATE; emulator rate limit off, executor budget 20,000 per 10 s per portal)"
   # every service inherits this environment: the emulator reads EMULATOR_*, the executor JSW_EXECUTOR_*. The budget
-  # (2,000 requests/s per portal) is far above what two cores run, and not higher: it is a ring of that many slots
-  EMULATOR_RATE_LIMIT_MAX=0 JSW_EXECUTOR_RATE_LIMIT_MAX=20000 JSW_STATE_DIR="$STATE" nohup ./jsw up >"$LOGS/jsw-up.log" 2>&1 &
+  # (2,000 requests/s per portal) is far above what two cores run, and not higher: it is a ring of that many slots.
+  # The emulator keeps every contact both sides create (hundreds of thousands over the warm-ups): 2 GB of heap
+  EMULATOR_RATE_LIMIT_MAX=0 JSW_EXECUTOR_RATE_LIMIT_MAX=20000 JSW_HEAP_HUBSPOT_EMULATOR=2g JSW_STATE_DIR="$STATE" \
+    nohup ./jsw up >"$LOGS/jsw-up.log" 2>&1 &
   JSW_PID=$!
   for _ in $(seq 1 600); do
     grep -q '^jsw: ready' "$LOGS/jsw-up.log" 2>/dev/null && break
