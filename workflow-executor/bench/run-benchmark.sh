@@ -12,6 +12,6 @@ export JAVA_HOME="${JAVA_HOME:-$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | he
   -Dmdep.outputFile="$root/workflow-executor/target/bench-classpath.txt"
 cp="workflow-executor/target/test-classes:workflow-executor/target/classes:$(cat workflow-executor/target/bench-classpath.txt)"
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx1g \
-  -Djsw.root.dir="$root" -Djsw.work.dir="$root/workflow-executor/target" \
+  -Djswtest.root.dir="$root" -Djswtest.work.dir="$root/workflow-executor/target" \
   -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dorg.jboss.logmanager.LogManager.level=WARN \
   -cp "$cp" io.jsworkflows.executor.bench.ContactWorkflowBenchmark "$@"

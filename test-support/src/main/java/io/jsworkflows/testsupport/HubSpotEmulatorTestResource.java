@@ -54,6 +54,11 @@ public class HubSpotEmulatorTestResource implements QuarkusTestResourceLifecycle
         if (!patch.isEmpty()) {
             emulator.configure(patch);
         }
+        return properties(base);
+    }
+
+    /** What the service under test is told: the API's URL and the OAuth app's settings. */
+    protected Map<String, String> properties(String base) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("jsw.hubspot.api-url", base);
         props.put("jsw.hubspot.authorize-url", base + "/oauth/authorize");

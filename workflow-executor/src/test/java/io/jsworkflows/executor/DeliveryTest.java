@@ -19,7 +19,7 @@ import io.jsworkflows.contracts.events.RunEvent;
 import io.jsworkflows.executor.messaging.ExecutorStreams;
 import io.jsworkflows.executor.messaging.TriggerLoop;
 import io.jsworkflows.testsupport.HubSpotEmulator;
-import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
+import io.jsworkflows.testsupport.HubSpotApiTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,7 +27,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** Delivery under load: the per-portal budget against HubSpot's limit, and a replica killed mid-batch. */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
-@WithTestResource(HubSpotEmulatorTestResource.class)
+@WithTestResource(HubSpotApiTestResource.class)
 @WithTestResource(PlatformTopicsResource.class)
 class DeliveryTest {
 

@@ -21,7 +21,7 @@ import io.jsworkflows.contracts.events.RunEvent;
 import io.jsworkflows.executor.runtime.ProcessWorkflowRuntime;
 import io.jsworkflows.executor.runtime.WorkflowRuntime;
 import io.jsworkflows.testsupport.HubSpotEmulator;
-import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
+import io.jsworkflows.testsupport.HubSpotApiTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,7 +33,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
-@WithTestResource(HubSpotEmulatorTestResource.class)
+@WithTestResource(HubSpotApiTestResource.class)
 @WithTestResource(PlatformTopicsResource.class)
 class IsolationTest {
 

@@ -36,7 +36,7 @@ import io.jsworkflows.executor.messaging.TriggerLoop;
 import io.jsworkflows.executor.service.BatchMark;
 import io.jsworkflows.executor.service.CrashGuard;
 import io.jsworkflows.executor.service.RunStart;
-import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
+import io.jsworkflows.testsupport.HubSpotApiTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.SharedKafka;
 import io.quarkus.test.common.WithTestResource;
@@ -53,7 +53,7 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(RunRecordsTest.Defaults.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @WithTestResource(KafkaTestResource.class)
-@WithTestResource(HubSpotEmulatorTestResource.class)
+@WithTestResource(HubSpotApiTestResource.class)
 @WithTestResource(PlatformTopicsResource.class)
 class RunRecordsTest {
 

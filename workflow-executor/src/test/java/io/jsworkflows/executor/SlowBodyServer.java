@@ -25,7 +25,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public class SlowBodyServer implements QuarkusTestResourceLifecycleManager {
 
-    static final String BASE_PROPERTY = "jsw.test.slow-body-server";
+    static final String BASE_PROPERTY = "jswtest.slow-body-server";
     static final int BIG = 1 << 20;
     static final int TAIL = 16 << 10;
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.jsworkflows.contracts.events.RunEvent;
-import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
+import io.jsworkflows.testsupport.HubSpotApiTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,7 +28,7 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(SlowRunTest.ShortPollInterval.class)
 @WithTestResource(KafkaTestResource.class)
-@WithTestResource(HubSpotEmulatorTestResource.class)
+@WithTestResource(HubSpotApiTestResource.class)
 @WithTestResource(PlatformTopicsResource.class)
 class SlowRunTest {
 

@@ -21,7 +21,7 @@ import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.DeadLetter;
 import io.jsworkflows.contracts.events.RunEvent;
 import io.jsworkflows.contracts.json.ContractsJson;
-import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
+import io.jsworkflows.testsupport.HubSpotApiTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,7 +34,7 @@ import io.restassured.response.ValidatableResponse;
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
-@WithTestResource(HubSpotEmulatorTestResource.class)
+@WithTestResource(HubSpotApiTestResource.class)
 @WithTestResource(PlatformTopicsResource.class)
 class TenancyTest {
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.RunEvent;
-import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
+import io.jsworkflows.testsupport.HubSpotApiTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.SharedKafka;
 import io.opentelemetry.api.trace.SpanKind;
@@ -38,7 +38,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
-@WithTestResource(HubSpotEmulatorTestResource.class)
+@WithTestResource(HubSpotApiTestResource.class)
 @WithTestResource(PlatformTopicsResource.class)
 class TracingTest {
 

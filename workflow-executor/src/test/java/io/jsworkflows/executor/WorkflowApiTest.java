@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.WorkflowDefinition;
 import io.jsworkflows.contracts.json.ContractsJson;
-import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
+import io.jsworkflows.testsupport.HubSpotApiTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.SharedKafka;
 import io.quarkus.test.common.WithTestResource;
@@ -33,7 +33,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** The deploy API: keys, validation, versions, the definitions topic, workspace isolation, health. */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
-@WithTestResource(HubSpotEmulatorTestResource.class)
+@WithTestResource(HubSpotApiTestResource.class)
 @WithTestResource(PlatformTopicsResource.class)
 class WorkflowApiTest {
 

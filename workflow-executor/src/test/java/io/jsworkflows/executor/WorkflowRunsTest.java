@@ -23,7 +23,7 @@ import io.jsworkflows.contracts.events.RunEvent;
 import io.jsworkflows.executor.service.CrashGuard;
 import io.jsworkflows.executor.service.RunStart;
 import io.jsworkflows.testsupport.HubSpotEmulator;
-import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
+import io.jsworkflows.testsupport.HubSpotApiTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,7 +31,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** Workflows as users write them, from Shopify order records to records at the HubSpot emulator, and their failures. */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
-@WithTestResource(HubSpotEmulatorTestResource.class)
+@WithTestResource(HubSpotApiTestResource.class)
 @WithTestResource(PlatformTopicsResource.class)
 class WorkflowRunsTest {
 

@@ -1,7 +1,6 @@
 package io.jsworkflows.executor.messaging;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +24,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.jsworkflows.contracts.CloudEventTypes;
+import io.jsworkflows.contracts.messaging.CloudEventHeaders;
+import io.jsworkflows.contracts.messaging.ProducerSettings;
 import io.jsworkflows.contracts.json.ContractsJson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -73,11 +74,8 @@ public class KafkaClients {
         // 45 s by Kafka's default. 10 s bounds how long trigger records wait for a takeover.
         groupSettings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, kafkaConfig.getOrDefault(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000));
         groupSettings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, kafkaConfig.getOrDefault(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000));
-        Map<String, Object> p = new HashMap<>(base);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "workflow-executor-" + UUID.randomUUID().toString().substring(0, 8));
+        Map<String, Object> p = ProducerSettings.reliable(base, "workflow-executor-" + UUID.randomUUID().toString().substring(0, 8));
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 2); // run events wait for their ack on the run path: shorter than the platform's 5 ms
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
         bind(new KafkaClientMetrics(producer));
     }
@@ -89,11 +87,7 @@ public class KafkaClients {
     /** Publishes a contract value with CloudEvents binary-mode headers; null value = tombstone. */
     public CompletableFuture<RecordMetadata> send(String topic, String key, Object value, String ceType) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add("ce_specversion", bytes(CloudEventTypes.SPEC_VERSION));
-        headers.add("ce_id", bytes(UUID.randomUUID().toString()));
-        headers.add("ce_type", bytes(ceType));
-        headers.add("ce_source", bytes(CloudEventTypes.SOURCE_EXECUTOR));
-        headers.add("ce_time", bytes(Instant.now().toString()));
+        CloudEventHeaders.of(ceType, CloudEventTypes.SOURCE_EXECUTOR).forEach((k, v) -> headers.add(k, bytes(v)));
         headers.add("content-type", bytes("application/json"));
         // written within a run's trace: a producer span, named in the record's traceparent (docs/observability.md)
         Context parent = Context.current();

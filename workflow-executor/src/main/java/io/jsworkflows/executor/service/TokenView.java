@@ -33,6 +33,10 @@ import io.quarkus.logging.Log;
  * opened once with the token key (at start a replica reads every connection's token and most are never used there; an
  * unseal failure is logged and answered at that use); it never leaves this class except to the workflow that asked for
  * it, and only opened tokens are in the by-token index (a run's token came from a lookup, which opened it).
+ *
+ * <p>Longer than a class should be: one {@link #apply} replaces a state in the three indexes and wakes the runs waiting
+ * for that connection's token, and a lookup, a refresh request and the 401 healing all wait on those same waiters;
+ * split, each part would reach into the others' maps.
  */
 @ApplicationScoped
 public class TokenView {

@@ -57,7 +57,7 @@ public final class ContactWorkflowBenchmark {
             String[] kv = arg.split("=", 2);
             a.put(kv[0], kv[1]);
         }
-        Path root = Path.of(System.getProperty("jsw.root.dir", "..")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("jswtest.root.dir", "..")).toAbsolutePath().normalize();
         String base = HubSpotEmulatorTestResource.baseUrl();
         HubSpotEmulator emulator = HubSpotEmulator.at(base);
         emulator.setRateLimit(0, Duration.ofSeconds(10)); // 0 = off: measure the runtime, not HubSpot's budget

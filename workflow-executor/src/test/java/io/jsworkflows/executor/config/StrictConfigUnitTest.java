@@ -1,0 +1,23 @@
+package io.jsworkflows.executor.config;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.jsworkflows.testsupport.StrictConfig;
+
+/** A misspelt {@code jsw.*} key fails the start; the properties file holds no key the mapping does not know. */
+class StrictConfigUnitTest {
+
+    static final Map<String, String> OPERATOR = Map.of();
+
+    @Test
+    void thePropertiesFileHasNoUnknownKey() {
+        StrictConfig.assertStarts(ExecutorConfig.class, OPERATOR);
+    }
+
+    @Test
+    void aMisspeltKeyFailsTheStart() {
+        StrictConfig.assertMisspeltKeyFails(ExecutorConfig.class, OPERATOR, "jsw.executor.default-timout");
+    }
+}
