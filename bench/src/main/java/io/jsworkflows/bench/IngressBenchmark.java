@@ -56,6 +56,9 @@ import io.jsworkflows.kafkabroker.KafkaProcessBroker;
  * <p>{@link Launcher} is the small launcher bench/run.sh uses: its own broker, the packaged gateway (with ZGC, as its
  * image runs it; {@code -Dingress.gc=-XX:+UseG1GC} compares), one sealed source, then the driver, then a check that the
  * topic holds exactly the accepted deliveries.
+ *
+ * <p>Longer than a class should be: its launcher, the three phases and the final count are one script, read top to
+ * bottom as the report lists them.
  */
 public final class IngressBenchmark {
 

@@ -55,6 +55,9 @@ import io.jsworkflows.contracts.json.ContractsJson;
  * </ol>
  *
  * <p>Usage: {@code StackBenchmark root=. state=.jsw results=... orders=5000 warmup=PT60S half=PT30S}
+ *
+ * <p>Longer than a class should be: it is the benchmark's script, phase after phase in the order the report lists
+ * them; the reusable parts (Kafka, HTTP, /proc sampling) are in their own classes.
  */
 public final class StackBenchmark {
 
