@@ -30,6 +30,7 @@ import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.PlatformTopics;
 import io.jsworkflows.testsupport.SharedKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -154,7 +155,10 @@ public final class RefreshBenchmark {
     }
 
     static RefresherConfig config(HubSpotEmulator emulator, String group, Duration lead, Duration jitter, int inFlight) {
-        return Configs.of(Map.ofEntries(
+        // the mapping's defaults for every setting the benchmark does not choose (a new setting cannot break it)
+        RefresherConfig defaults = new SmallRyeConfigBuilder().withMapping(RefresherConfig.class).build()
+                .getConfigMapping(RefresherConfig.class);
+        return Configs.override(defaults, Map.ofEntries(
                 Map.entry("crypto.grantKeys", GRANT_KEYS), Map.entry("crypto.tokenKeys", TOKEN_KEYS),
                 Map.entry("hubspot.apiUrl", emulator.baseUrl()), Map.entry("hubspot.clientId", HubSpotEmulator.CLIENT_ID),
                 Map.entry("hubspot.clientSecret", HubSpotEmulator.CLIENT_SECRET),

@@ -21,10 +21,6 @@ public final class Configs {
         return proxy(RefresherConfig.class, base, "", values);
     }
 
-    public static RefresherConfig of(Map<String, Object> values) {
-        return proxy(RefresherConfig.class, null, "", values);
-    }
-
     @SuppressWarnings("unchecked")
     private static <T> T proxy(Class<T> type, Object base, String prefix, Map<String, Object> values) {
         return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, m, args) -> {
