@@ -104,8 +104,14 @@ class ScopeRepairIT {
             assertThat(deployed.path("trigger").path("topic").asText()).isEqualTo(Topics.SHOPIFY_ORDERS);
             assertThat(deployed.path("trigger").path("headerMatch").path("X-Shopify-Topic").asText()).isEqualTo("orders/create");
             assertThat(deployed.path("retryPolicy").path("maxAttempts").asInt()).isEqualTo(1);
-            // "New version" opens the form with the current definition, fetched from the executor
-            browser.click(By.cssSelector("tr[data-workflow='" + WORKFLOW + "'] .new-version"));
+            // "New version" opens the form with the current definition, fetched from the executor (the list is the read
+            // model's, fed from the definitions topic: reload until it has the workflow)
+            By newVersion = By.cssSelector("tr[data-workflow='" + WORKFLOW + "'] .new-version");
+            await("the workflow on the workflows page").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                browser.driver.get(root + "/ui/workflows");
+                return !browser.driver.findElements(newVersion).isEmpty();
+            });
+            browser.click(newVersion);
             assertThat(browser.waitFor(By.id("source")).getAttribute("value")).isEqualTo(source);
             assertThat(browser.driver.findElement(By.id("workflowId")).getAttribute("value")).isEqualTo(WORKFLOW);
             assertThat(browser.driver.findElement(By.id("webhookTopic")).getAttribute("value")).isEqualTo("orders/create");
