@@ -103,6 +103,20 @@ class WorkflowApiTest {
     }
 
     @Test
+    void aFieldTheDeployDoesNotKnowIsRefusedNotIgnored() {
+        // "match" instead of "headerMatch" once bound a workflow to every record of its topic without a word
+        String src = "export class Workflow { async start() {} }";
+        given().header("Authorization", "Bearer " + KEY).contentType("application/json")
+                .body("{\"source\":\"" + src + "\",\"trigger\":{\"topic\":\"orders.api\",\"match\":{\"X-Kind\":\"a\"}}}")
+                .put("/api/v1/workflows/misspelt-match").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("'trigger.match'")).body("detail", containsString("headerMatch"));
+        given().header("Authorization", "Bearer " + KEY).contentType("application/json")
+                .body("{\"source\":\"" + src + "\",\"trigger\":{\"topic\":\"orders.api\"},\"retrypolicy\":{\"maxAttempts\":1}}")
+                .put("/api/v1/workflows/misspelt-policy").then().statusCode(400).body("detail", containsString("'retrypolicy'"));
+        given().header("Authorization", "Bearer " + KEY).get("/api/v1/workflows/misspelt-match").then().statusCode(404);
+    }
+
+    @Test
     void retryPoliciesAreBounded() {
         String src = "export class Workflow { async start() {} }";
         // two billion attempts without a pause would loop one failing record through jsw.runs.retry forever

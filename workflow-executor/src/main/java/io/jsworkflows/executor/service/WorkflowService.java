@@ -155,6 +155,7 @@ public class WorkflowService {
         if (root == null || !root.isObject()) {
             throw new ProblemException(400, "Invalid request body", "The body must be a JSON object with 'source' and 'trigger'.");
         }
+        unknownFields(root, "", BODY_FIELDS);
         JsonNode src = root.get("source");
         if (src == null || !src.isTextual() || src.asText().isBlank()) {
             throw new ProblemException(400, "Invalid request body", "'source' is required: the workflow's JavaScript module as a string.");
@@ -206,11 +207,31 @@ public class WorkflowService {
         }
     }
 
+    /** The deploy body's fields, and its trigger's: anything else is a mistake to report, not to ignore. */
+    static final java.util.Set<String> BODY_FIELDS = java.util.Set.of("source", "trigger", "start", "timeout", "retryPolicy");
+    static final java.util.Set<String> TRIGGER_FIELDS = java.util.Set.of("topic", "headerMatch");
+
+    /**
+     * A misspelt field (e.g. {@code match} for {@code headerMatch}) would otherwise deploy something else than asked: a
+     * binding to every record of its topic.
+     */
+    private static void unknownFields(JsonNode node, String prefix, java.util.Set<String> known) {
+        for (var it = node.fieldNames(); it.hasNext();) {
+            String f = it.next();
+            if (!known.contains(f)) {
+                throw new ProblemException(400, "Invalid request body", "'" + prefix + f + "' is not a field of the deploy body; "
+                        + "the fields" + (prefix.isEmpty() ? "" : " of '" + prefix.substring(0, prefix.length() - 1) + "'") + " are "
+                        + String.join(", ", known.stream().sorted().toList()) + ".");
+            }
+        }
+    }
+
     private TriggerBinding trigger(String workspaceId, JsonNode t, Instant from) {
         if (t == null || !t.isObject() || !t.hasNonNull("topic") || !t.get("topic").isTextual()) {
             throw new ProblemException(400, "Invalid request body", "'trigger' is required, e.g. {\"topic\": \"shopify.orders\", "
                     + "\"headerMatch\": {\"X-Shopify-Topic\": \"orders/create\"}}.");
         }
+        unknownFields(t, "trigger.", TRIGGER_FIELDS);
         String topic = t.get("topic").asText();
         if (!TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
             throw new ProblemException(400, "Invalid request body", "'trigger.topic' is not a valid Kafka topic name (letters, digits, "
