@@ -107,10 +107,8 @@ public class WorkspaceService {
      */
     @Transactional
     public Workspace checkKey(String authorizationHeader) {
-        String key = bearer(authorizationHeader);
-        return ApiKey.findCheckableByHash(Secrets.sha256(key), Instant.now()).map(k -> Workspace.<Workspace>findById(k.workspaceId))
-                .orElseThrow(() -> ApiProblem.unauthorized("The API key is unknown or revoked. Use a workspace API key as "
-                        + "'Authorization: Bearer <key>'."));
+        return ApiKey.findCheckableByHash(Secrets.sha256(bearer(authorizationHeader)), Instant.now())
+                .map(k -> Workspace.<Workspace>findById(k.workspaceId)).orElseThrow(WorkspaceService::unknownKey);
     }
 
     private static ApiKey newKey(String workspaceId, String key) {
@@ -148,10 +146,12 @@ public class WorkspaceService {
     /** The workspace of a bearer API key, or a 401 problem that says what is wrong. */
     @Transactional
     public Workspace authenticate(String authorizationHeader) {
-        String key = bearer(authorizationHeader);
-        return workspaceOfKey(key).orElseThrow(() -> ApiProblem.unauthorized(
-                "The API key is unknown or revoked. Use a workspace API key as 'Authorization: Bearer <key>'; "
-                        + "an administrator creates workspaces and keys with POST /api/v1/admin/workspaces."));
+        return workspaceOfKey(bearer(authorizationHeader)).orElseThrow(WorkspaceService::unknownKey);
+    }
+
+    private static ApiProblem unknownKey() {
+        return ApiProblem.unauthorized("The API key is unknown or revoked. Use a workspace API key as 'Authorization: Bearer <key>'; "
+                + "an administrator creates workspaces and keys with POST /api/v1/admin/workspaces.");
     }
 
     /** The workspace of an API key from the web page's cookie (empty when unknown). */

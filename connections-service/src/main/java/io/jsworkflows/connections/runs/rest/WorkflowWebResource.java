@@ -31,20 +31,9 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class WorkflowWebResource {
 
-    /** The deploy form's fields, kept when the executor refuses a deploy so that the user can correct them. */
-    public record DeployForm(String workflowId, String source, String topic, String webhookTopic, int maxAttempts) {
-
-        static DeployForm blank(String workflowId) {
-            return new DeployForm(workflowId == null ? "" : workflowId, "", Topics.SHOPIFY_ORDERS, "orders/create", 0);
-        }
-
-        static DeployForm of(WorkflowDeployer.Request r) {
-            return new DeployForm(r.workflowId(), r.source(), r.topic(), r.webhookTopic(), r.maxAttempts());
-        }
-
-        WorkflowDeployer.Request request() {
-            return new WorkflowDeployer.Request(workflowId, source, topic, webhookTopic, maxAttempts);
-        }
+    /** The form for a new workflow (or a new version of {@code workflowId}): orders/create on shopify.orders. */
+    static WorkflowDeployer.Request blankForm(String workflowId) {
+        return new WorkflowDeployer.Request(workflowId == null ? "" : workflowId, "", Topics.SHOPIFY_ORDERS, "orders/create", 0);
     }
 
     /** Shopify webhook topics offered for the header match (any other can be typed). */
@@ -55,7 +44,7 @@ public class WorkflowWebResource {
     @CheckedTemplate
     public static class Templates {
         public static native TemplateInstance workflows(Workspace workspace, List<WorkflowView> workflows, boolean canDeploy,
-                DeployForm form, List<String> topics, List<String> webhookTopics, WorkflowDeployer.Outcome outcome);
+                WorkflowDeployer.Request form, List<String> topics, List<String> webhookTopics, WorkflowDeployer.Outcome outcome);
     }
 
     private final Auth auth;
@@ -75,7 +64,7 @@ public class WorkflowWebResource {
         if (w.isEmpty()) {
             return RunWebResource.signIn();
         }
-        DeployForm form = deployer.current(w.get().id, deploy).map(DeployForm::of).orElse(DeployForm.blank(deploy));
+        WorkflowDeployer.Request form = deployer.current(w.get().id, deploy).orElse(blankForm(deploy));
         return Response.ok(page(w.get(), form, null)).build();
     }
 
@@ -89,18 +78,18 @@ public class WorkflowWebResource {
         if (w.isEmpty()) {
             return RunWebResource.signIn();
         }
-        DeployForm form = new DeployForm(workflowId == null ? "" : workflowId.strip(), source == null ? "" : source,
+        WorkflowDeployer.Request form = new WorkflowDeployer.Request(workflowId == null ? "" : workflowId.strip(), source == null ? "" : source,
                 topic == null ? "" : topic.strip(), webhookTopic == null ? "" : webhookTopic.strip(),
                 maxAttempts == null ? 0 : maxAttempts);
-        WorkflowDeployer.Outcome outcome = deployer.deploy(w.get().id, form.request());
+        WorkflowDeployer.Outcome outcome = deployer.deploy(w.get().id, form);
         if (outcome.deployed()) {
             // the list is the read model's, fed from the definitions topic: the new version shows once it has been read
-            return Response.ok(page(w.get(), DeployForm.blank(""), outcome)).build();
+            return Response.ok(page(w.get(), blankForm(""), outcome)).build();
         }
         return Response.status(422).entity(page(w.get(), form, outcome)).build();
     }
 
-    private TemplateInstance page(Workspace w, DeployForm form, WorkflowDeployer.Outcome outcome) {
+    private TemplateInstance page(Workspace w, WorkflowDeployer.Request form, WorkflowDeployer.Outcome outcome) {
         return Templates.workflows(w, queries.workflows(w.id), deployer.enabled(), form, Topics.SHOPIFY_SOURCE_TOPICS, WEBHOOK_TOPICS,
                 outcome);
     }

@@ -35,7 +35,10 @@ public class WorkflowDeployer {
     /** Long enough for the executor's key check (it checks before compiling); short enough to be worthless after. */
     static final Duration DELEGATION = Duration.ofSeconds(60);
 
-    /** What the page's form sends. {@code webhookTopic} empty = every record on the topic; {@code maxAttempts} 0 = default. */
+    /**
+     * What the page's form sends, and what it shows again (kept after a refusal, or a workflow's current definition).
+     * {@code webhookTopic} empty = every record on the topic; {@code maxAttempts} 0 = the executor's default.
+     */
     public record Request(String workflowId, String source, String topic, String webhookTopic, int maxAttempts) {
     }
 
