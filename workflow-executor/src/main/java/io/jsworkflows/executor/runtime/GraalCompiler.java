@@ -40,8 +40,9 @@ public final class GraalCompiler {
         if (!Files.isDirectory(dir)) {
             return Optional.of(dir + " does not exist");
         }
+        List<String> names = jars(dir).map(j -> j.getFileName().toString()).toList();
         for (String prefix : JARS) {
-            if (jars(dir).noneMatch(j -> j.getFileName().toString().startsWith(prefix))) {
+            if (names.stream().noneMatch(n -> n.startsWith(prefix))) {
                 return Optional.of(dir + " has no " + prefix + "*.jar");
             }
         }

@@ -53,13 +53,14 @@ public class RuntimeProducer {
             return List.of();
         }
         Path dir = w.graalCompilerPath().map(Path::of).orElseGet(GraalCompiler::defaultFolder);
-        Optional<String> problem = GraalCompiler.problem(dir);
-        if (problem.isPresent()) {
-            Log.warn("workflow workers: the Graal compiler cannot be used (" + problem.get() + "), GraalJS runs interpreted");
+        Optional<List<String>> options = GraalCompiler.jvmOptions(dir);
+        if (options.isEmpty()) {
+            Log.warn("workflow workers: the Graal compiler cannot be used (" + GraalCompiler.problem(dir).orElse("unknown") + "), GraalJS "
+                    + "runs interpreted");
             return List.of();
         }
         Log.info("workflow workers: GraalJS with the Graal compiler from " + dir);
-        return GraalCompiler.jvmOptions(dir).orElse(List.of());
+        return options.get();
     }
 
     void close(@Disposes WorkflowRuntime runtime) {
