@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Starts one service of the stack: its JVM options and environment, its log file, its place in the supervisor's
@@ -19,24 +18,21 @@ final class ServiceLauncher {
     private final StackConsole console;
     private final StackSupervisor supervisor;
     private final ServiceJars jars;
-    private final ServiceEnvironment environment;
 
-    ServiceLauncher(StackSettings settings, StackConsole console, StackSupervisor supervisor, ServiceJars jars,
-            ServiceEnvironment environment) {
+    ServiceLauncher(StackSettings settings, StackConsole console, StackSupervisor supervisor, ServiceJars jars) {
         this.s = settings;
         this.console = console;
         this.supervisor = supervisor;
         this.jars = jars;
-        this.environment = environment;
     }
 
-    void start(StackRunner.ServiceSpec spec, Map<String, String> keys) throws IOException, InterruptedException {
+    void start(StackRunner.ServiceSpec spec, ServiceWiring wiring) throws IOException, InterruptedException {
         long t = System.nanoTime();
         String name = spec.module();
         console.step(name, "starting on http://localhost:" + spec.port() + " (log " + StackConsole.rel(s.logs().resolve(name + ".log")) + ")");
         List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Xmx" + heap(name)));
         ManagedService svc = new ManagedService(name, spec.port(), jars.jarOf(name), s.logs().resolve(name + ".log"), jvm,
-                environment.of(name, keys));
+                ServiceEnvironment.of(name, wiring));
         svc.start();
         supervisor.started(name, () -> svc.process().toHandle(), () -> svc.stop(STOP_GRACE));
         supervisor.recordPid(name, svc.pid());

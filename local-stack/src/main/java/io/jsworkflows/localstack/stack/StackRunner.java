@@ -3,7 +3,6 @@ package io.jsworkflows.localstack.stack;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -50,7 +49,7 @@ public final class StackRunner {
         this.kafka = new LocalKafka(settings, console, supervisor);
         this.postgres = new LocalPostgres(settings, console, supervisor);
         this.topics = new StackTopics(settings, console);
-        this.launcher = new ServiceLauncher(settings, console, supervisor, jars, new ServiceEnvironment(settings));
+        this.launcher = new ServiceLauncher(settings, console, supervisor, jars);
     }
 
     /** Runs the stack until asked to stop; returns the exit code. */
@@ -63,12 +62,12 @@ public final class StackRunner {
         try {
             PortCheck.requireFree(s, SERVICES);
             jars.buildMissing(SERVICES);
-            Map<String, String> keys = LocalKeys.loadOrCreate(s);
+            ServiceWiring wiring = ServiceWiring.local(s, LocalKeys.loadOrCreate(s));
             kafka.start();
             postgres.start();
             topics.create();
             for (ServiceSpec spec : SERVICES) {
-                launcher.start(spec, keys);
+                launcher.start(spec, wiring);
             }
             new ReadyBanner(s, console).print(t0);
         } catch (StackException | InterruptedException e) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.jsworkflows.localstack.stack.ServiceEnvironment;
+import io.jsworkflows.localstack.stack.ServiceWiring;
 import io.jsworkflows.localstack.stack.StackRunner;
 import io.jsworkflows.localstack.stack.StackSettings;
 
@@ -95,11 +96,11 @@ class DockerComposeTest {
     @Test
     void environmentMatchesTheLocalStack() throws IOException {
         JsonNode services = Repo.YAML.readTree(Files.readString(file)).path("services");
-        ServiceEnvironment environment = new ServiceEnvironment(StackSettings.fromEnv(Map.of("JSW_ROOT", Repo.root().toString())));
+        ServiceWiring wiring = ServiceWiring.local(StackSettings.fromEnv(Map.of("JSW_ROOT", Repo.root().toString())), KEYS);
         for (StackRunner.ServiceSpec spec : StackRunner.SERVICES) {
             Set<String> compose = new HashSet<>();
             services.path(spec.module()).path("environment").fieldNames().forEachRemaining(compose::add);
-            Set<String> local = new HashSet<>(environment.of(spec.module(), KEYS).keySet());
+            Set<String> local = new HashSet<>(ServiceEnvironment.of(spec.module(), wiring).keySet());
             local.remove("QUARKUS_LOG_CONSOLE_COLOR");
             if (!compose.contains("<<")) {
                 assertThat(compose).as(spec.module()).containsAll(local);

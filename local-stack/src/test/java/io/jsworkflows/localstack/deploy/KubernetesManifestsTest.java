@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.localstack.client.KafkaTools;
 import io.jsworkflows.localstack.stack.ServiceEnvironment;
+import io.jsworkflows.localstack.stack.ServiceWiring;
 import io.jsworkflows.localstack.stack.StackRunner;
 import io.jsworkflows.localstack.stack.StackSettings;
 
@@ -123,9 +124,8 @@ class KubernetesManifestsTest {
         // Secrets Strimzi writes: one per KafkaUser (password, sasl.jaas.config) and the cluster CA
         byKind(base(), "KafkaUser").keySet().forEach(u -> secretKeys.put(u, Set.of("password", "sasl.jaas.config")));
         secretKeys.put("jsw-kafka-cluster-ca-cert", Set.of("ca.crt", "ca.p12", "ca.password"));
-        ServiceEnvironment environment = new ServiceEnvironment(StackSettings.fromEnv(Map.of("JSW_ROOT", Repo.root().toString())));
-        Map<String, String> keys = Map.of("JSW_CRYPTO_GRANT_KEYS", "g", "JSW_CRYPTO_TOKEN_KEYS", "t", "JSW_CRYPTO_SOURCE_KEYS", "s",
-                "JSW_ADMIN_KEY", "a");
+        ServiceWiring wiring = ServiceWiring.local(StackSettings.fromEnv(Map.of("JSW_ROOT", Repo.root().toString())),
+                Map.of("JSW_CRYPTO_GRANT_KEYS", "g", "JSW_CRYPTO_TOKEN_KEYS", "t", "JSW_CRYPTO_SOURCE_KEYS", "s", "JSW_ADMIN_KEY", "a"));
         for (var e : deployments.entrySet()) {
             JsonNode c = e.getValue().path("spec").path("template").path("spec").path("containers").get(0);
             Set<String> names = new HashSet<>();
@@ -147,7 +147,7 @@ class KubernetesManifestsTest {
                     secret.path("items").forEach(it -> assertThat(secretKeys.get(secret.path("secretName").asText())).contains(it.path("key").asText()));
                 }
             }
-            Set<String> local = new HashSet<>(environment.of(e.getKey(), keys).keySet());
+            Set<String> local = new HashSet<>(ServiceEnvironment.of(e.getKey(), wiring).keySet());
             local.remove("QUARKUS_LOG_CONSOLE_COLOR");
             local.remove("JSW_EXECUTOR_EGRESS_ALLOW"); // only where the emulator is on a private address (dev overlay)
             assertThat(names).as(e.getKey()).containsAll(local);

@@ -14,7 +14,7 @@ class StackRunnerEnvTest {
     private static final Map<String, String> KEYS = Map.of(LocalKeys.GRANT_KEYS, "g:AAAA", LocalKeys.TOKEN_KEYS, "t:AAAA",
             LocalKeys.SOURCE_KEYS, "s:AAAA", LocalKeys.ADMIN_KEY, "a");
 
-    private final ServiceEnvironment environment = new ServiceEnvironment(StackSettings.fromEnv(Map.of("JSW_ROOT", Path.of(".").toString())));
+    private final ServiceWiring wiring = ServiceWiring.local(StackSettings.fromEnv(Map.of("JSW_ROOT", Path.of(".").toString())), KEYS);
 
     @Test
     void theGatewayStartsAfterConnectionsServiceOnItsPort() {
@@ -27,7 +27,7 @@ class StackRunnerEnvTest {
     @Test
     void onlyConnectionsServiceAndTheGatewayHoldTheSourceKeyRing() {
         for (StackRunner.ServiceSpec spec : StackRunner.SERVICES) {
-            Map<String, String> env = environment.of(spec.module(), KEYS);
+            Map<String, String> env = ServiceEnvironment.of(spec.module(), wiring);
             if (spec.module().equals("connections-service") || spec.module().equals("webhook-gateway")) {
                 assertThat(env).as(spec.module()).containsEntry("JSW_CRYPTO_SOURCE_KEYS", "s:AAAA");
             } else {
@@ -38,7 +38,7 @@ class StackRunnerEnvTest {
 
     @Test
     void theGatewayGetsKafkaAndItsRingButNoOtherSecret() {
-        Map<String, String> env = environment.of("webhook-gateway", KEYS);
+        Map<String, String> env = ServiceEnvironment.of("webhook-gateway", wiring);
 
         assertThat(env).containsKey("KAFKA_BOOTSTRAP_SERVERS").doesNotContainValue("g:AAAA").doesNotContainValue("t:AAAA")
                 .doesNotContainValue("a");
@@ -46,6 +46,6 @@ class StackRunnerEnvTest {
 
     @Test
     void sourcesIngressUrlsPointAtTheGateway() {
-        assertThat(environment.of("connections-service", KEYS)).containsEntry("JSW_INGRESS_PUBLIC_URL", "http://localhost:8084");
+        assertThat(ServiceEnvironment.of("connections-service", wiring)).containsEntry("JSW_INGRESS_PUBLIC_URL", "http://localhost:8084");
     }
 }
