@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 
 import io.jsworkflows.connections.support.Api;
 import io.jsworkflows.connections.support.PlatformTopicsResource;
-import io.jsworkflows.connections.support.TopicReader;
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.ConnectionEvent;
 import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.PostgresTestResource;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -56,19 +56,19 @@ class OutboxRelayTest {
         ws.as().delete("/api/v1/connections/crashy").then().statusCode(204);
 
         assertThat(pending(id)).isEqualTo(3); // CREATED, grants tombstone, DELETED
-        assertThat(TopicReader.forKey(Topics.CONNECTION_EVENTS, id)).isEmpty();
+        assertThat(TopicRecords.forKey(Topics.CONNECTION_EVENTS, id)).isEmpty();
 
         relay.resume();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(pending(id)).isZero();
-            List<ConnectionEvent.Type> types = TopicReader.forKey(Topics.CONNECTION_EVENTS, id).stream()
+            List<ConnectionEvent.Type> types = TopicRecords.forKey(Topics.CONNECTION_EVENTS, id).stream()
                     .map(r -> ContractsJson.read(r.value(), ConnectionEvent.class).type()).toList();
             assertThat(types).containsExactly(ConnectionEvent.Type.CREATED, ConnectionEvent.Type.DELETED);
-            List<ConsumerRecord<String, String>> grants = TopicReader.forKey(Topics.CONNECTION_GRANTS, id);
+            List<ConsumerRecord<String, String>> grants = TopicRecords.forKey(Topics.CONNECTION_GRANTS, id);
             assertThat(grants).hasSize(1);
             assertThat(grants.get(0).value()).isNull();
             // the token's tombstone is token-refresher's to write (the only writer of the tokens topic)
-            assertThat(TopicReader.forKey(Topics.CONNECTION_TOKENS, id)).isEmpty();
+            assertThat(TopicRecords.forKey(Topics.CONNECTION_TOKENS, id)).isEmpty();
         });
     }
 
@@ -88,7 +88,7 @@ class OutboxRelayTest {
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(pending(id)).isZero();
-            List<ConnectionEvent> events = TopicReader.forKey(Topics.CONNECTION_EVENTS, id).stream()
+            List<ConnectionEvent> events = TopicRecords.forKey(Topics.CONNECTION_EVENTS, id).stream()
                     .map(r -> ContractsJson.read(r.value(), ConnectionEvent.class)).toList();
             // at least once: delivered again, same event ids, same order
             assertThat(events).extracting(ConnectionEvent::type).containsExactly(ConnectionEvent.Type.CREATED,

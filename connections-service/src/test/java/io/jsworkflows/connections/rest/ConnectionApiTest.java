@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import io.jsworkflows.connections.support.Api;
 import io.jsworkflows.connections.support.PlatformTopicsResource;
-import io.jsworkflows.connections.support.TopicReader;
 import io.jsworkflows.contracts.CloudEventTypes;
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.ConnectionEvent;
@@ -25,6 +24,7 @@ import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.PostgresTestResource;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -85,18 +85,18 @@ class ConnectionApiTest {
 
         // the CREATED transition is published through the outbox, with CloudEvents headers
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            var recs = TopicReader.forKey(Topics.CONNECTION_EVENTS, r.getString("id"));
+            var recs = TopicRecords.forKey(Topics.CONNECTION_EVENTS, r.getString("id"));
             assertThat(recs).hasSize(1);
             ConnectionEvent e = ContractsJson.read(recs.get(0).value(), ConnectionEvent.class);
             assertThat(e.type()).isEqualTo(ConnectionEvent.Type.CREATED);
             assertThat(e.handle()).isEqualTo("my-hubspot");
             assertThat(e.workspaceId()).isEqualTo(ws.id());
-            assertThat(TopicReader.header(recs.get(0), "ce_type")).isEqualTo(CloudEventTypes.CONNECTION_EVENT);
-            assertThat(TopicReader.header(recs.get(0), "ce_specversion")).isEqualTo("1.0");
-            assertThat(TopicReader.header(recs.get(0), "ce_source")).isEqualTo(CloudEventTypes.SOURCE_CONNECTIONS);
-            assertThat(TopicReader.header(recs.get(0), "ce_id")).isNotBlank();
-            assertThat(TopicReader.header(recs.get(0), "ce_time")).isNotBlank();
-            assertThat(TopicReader.header(recs.get(0), "content-type")).isEqualTo("application/json");
+            assertThat(TopicRecords.header(recs.get(0), "ce_type")).isEqualTo(CloudEventTypes.CONNECTION_EVENT);
+            assertThat(TopicRecords.header(recs.get(0), "ce_specversion")).isEqualTo("1.0");
+            assertThat(TopicRecords.header(recs.get(0), "ce_source")).isEqualTo(CloudEventTypes.SOURCE_CONNECTIONS);
+            assertThat(TopicRecords.header(recs.get(0), "ce_id")).isNotBlank();
+            assertThat(TopicRecords.header(recs.get(0), "ce_time")).isNotBlank();
+            assertThat(TopicRecords.header(recs.get(0), "content-type")).isEqualTo("application/json");
         });
     }
 

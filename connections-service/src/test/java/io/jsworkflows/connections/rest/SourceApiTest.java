@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import io.jsworkflows.connections.config.Ciphers;
 import io.jsworkflows.connections.support.Api;
 import io.jsworkflows.connections.support.PlatformTopicsResource;
-import io.jsworkflows.connections.support.TopicReader;
 import io.jsworkflows.contracts.CloudEventTypes;
 import io.jsworkflows.contracts.PlatformHeaders;
 import io.jsworkflows.contracts.Topics;
@@ -37,6 +36,7 @@ import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.PostgresTestResource;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -101,13 +101,13 @@ class SourceApiTest {
 
         // SourceState on the compacted topic: keyed by source id, CloudEvents headers, the workspace, the secret sealed
         ConsumerRecord<String, String> rec = await().atMost(Duration.ofSeconds(60))
-                .until(() -> TopicReader.forKey(Topics.SOURCES, id), l -> !l.isEmpty()).get(0);
-        assertThat(TopicReader.header(rec, "ce_type")).isEqualTo(CloudEventTypes.SOURCE_STATE);
-        assertThat(TopicReader.header(rec, "ce_source")).isEqualTo(CloudEventTypes.SOURCE_CONNECTIONS);
-        assertThat(TopicReader.header(rec, "ce_subject")).isEqualTo(id);
-        assertThat(TopicReader.header(rec, "ce_specversion")).isEqualTo("1.0");
-        assertThat(TopicReader.header(rec, "ce_id")).isNotBlank();
-        assertThat(TopicReader.header(rec, PlatformHeaders.WORKSPACE)).isEqualTo(ws.id());
+                .until(() -> TopicRecords.forKey(Topics.SOURCES, id), l -> !l.isEmpty()).get(0);
+        assertThat(TopicRecords.header(rec, "ce_type")).isEqualTo(CloudEventTypes.SOURCE_STATE);
+        assertThat(TopicRecords.header(rec, "ce_source")).isEqualTo(CloudEventTypes.SOURCE_CONNECTIONS);
+        assertThat(TopicRecords.header(rec, "ce_subject")).isEqualTo(id);
+        assertThat(TopicRecords.header(rec, "ce_specversion")).isEqualTo("1.0");
+        assertThat(TopicRecords.header(rec, "ce_id")).isNotBlank();
+        assertThat(TopicRecords.header(rec, PlatformHeaders.WORKSPACE)).isEqualTo(ws.id());
         assertThat(rec.value()).doesNotContain(secret);
         SourceState s = ContractsJson.read(rec.value(), SourceState.class);
         assertThat(s.sourceId()).isEqualTo(id);
@@ -123,11 +123,11 @@ class SourceApiTest {
         ws.as().get("/api/v1/sources/" + id).then().statusCode(404);
         ws.as().get("/api/v1/sources").then().statusCode(200).body("sources", equalTo(List.of()));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            List<ConsumerRecord<String, String>> recs = TopicReader.forKey(Topics.SOURCES, id);
+            List<ConsumerRecord<String, String>> recs = TopicRecords.forKey(Topics.SOURCES, id);
             assertThat(recs).hasSize(2);
             assertThat(recs.get(1).value()).isNull();
-            assertThat(TopicReader.header(recs.get(1), "ce_type")).isEqualTo(CloudEventTypes.SOURCE_STATE);
-            assertThat(TopicReader.header(recs.get(1), PlatformHeaders.WORKSPACE)).isEqualTo(ws.id());
+            assertThat(TopicRecords.header(recs.get(1), "ce_type")).isEqualTo(CloudEventTypes.SOURCE_STATE);
+            assertThat(TopicRecords.header(recs.get(1), PlatformHeaders.WORKSPACE)).isEqualTo(ws.id());
         });
 
         String log = Files.readString(Path.of("target/connections-service-test.log"));

@@ -25,7 +25,6 @@ import io.jsworkflows.connections.runs.service.RunPurge;
 import io.jsworkflows.connections.support.Api;
 import io.jsworkflows.connections.support.PlatformTopicsResource;
 import io.jsworkflows.connections.support.RunRecords;
-import io.jsworkflows.connections.support.TopicReader;
 import io.jsworkflows.contracts.CloudEventTypes;
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.DeadLetter;
@@ -37,6 +36,7 @@ import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.PostgresTestResource;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -180,12 +180,12 @@ class RunReadModelTest {
         assertThat(bPage.asString()).doesNotContain(runId);
         given().redirects().follow(false).cookies(bSession).cookies(bPage.cookies()).contentType(ContentType.URLENC)
                 .formParam("csrf-token", token(bPage)).post("/ui/dead-letters/" + runId + "/replay").then().statusCode(404);
-        assertThat(TopicReader.forKey(Topics.RUN_RETRY, RetryRecord.key(wf, key))).isEmpty();
+        assertThat(TopicRecords.forKey(Topics.RUN_RETRY, RetryRecord.key(wf, key))).isEmpty();
         // the page's form without its CSRF token is refused
         Map<String, String> aSession = signIn(a);
         given().redirects().follow(false).cookies(aSession).contentType(ContentType.URLENC).formParam("x", "y")
                 .post("/ui/dead-letters/" + runId + "/replay").then().statusCode(400);
-        assertThat(TopicReader.forKey(Topics.RUN_RETRY, RetryRecord.key(wf, key))).isEmpty();
+        assertThat(TopicRecords.forKey(Topics.RUN_RETRY, RetryRecord.key(wf, key))).isEmpty();
 
         // A replays through the API
         Instant before = Instant.now();
@@ -193,7 +193,7 @@ class RunReadModelTest {
         String newRun = replayed.getString("replayRunId");
         assertThat(newRun).isNotBlank().isNotEqualTo(runId);
         assertThat(replayed.getString("replayedBy")).isEqualTo("API");
-        List<ConsumerRecord<String, String>> out = TopicReader.forKey(Topics.RUN_RETRY, RetryRecord.key(wf, key));
+        List<ConsumerRecord<String, String>> out = TopicRecords.forKey(Topics.RUN_RETRY, RetryRecord.key(wf, key));
         assertThat(out).hasSize(1);
         RetryRecord r = ContractsJson.read(out.getFirst().value(), RetryRecord.class);
         assertThat(r.runId()).isEqualTo(newRun);
@@ -205,9 +205,9 @@ class RunReadModelTest {
         assertThat(r.notBefore()).isAfterOrEqualTo(before.minusSeconds(1));
         assertThat(r.original()).isEqualTo(d.original());
         assertThat(r.errors()).isEmpty();
-        assertThat(TopicReader.header(out.getFirst(), "ce_type")).isEqualTo(CloudEventTypes.RETRY_RECORD);
-        assertThat(TopicReader.header(out.getFirst(), "ce_source")).isEqualTo("/jsworkflows/connections-service");
-        assertThat(TopicReader.header(out.getFirst(), "ce_specversion")).isEqualTo("1.0");
+        assertThat(TopicRecords.header(out.getFirst(), "ce_type")).isEqualTo(CloudEventTypes.RETRY_RECORD);
+        assertThat(TopicRecords.header(out.getFirst(), "ce_source")).isEqualTo("/jsworkflows/connections-service");
+        assertThat(TopicRecords.header(out.getFirst(), "ce_specversion")).isEqualTo("1.0");
         a.as().get("/api/v1/dead-letters").then().body("deadLetters[0].replayRunId", equalTo(newRun))
                 .body("deadLetters[0].replayedBy", equalTo("API"));
     }

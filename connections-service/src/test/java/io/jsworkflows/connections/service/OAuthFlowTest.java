@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import io.jsworkflows.connections.config.Ciphers;
 import io.jsworkflows.connections.support.Api;
 import io.jsworkflows.connections.support.PlatformTopicsResource;
-import io.jsworkflows.connections.support.TopicReader;
 import io.jsworkflows.contracts.CloudEventTypes;
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.crypto.TokenCipher;
@@ -34,6 +33,7 @@ import io.jsworkflows.testsupport.HubSpotEmulator;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.PostgresTestResource;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -86,8 +86,8 @@ class OAuthFlowTest {
 
         // GrantState on the compacted topic: keyed by connection id, CloudEvents headers, tokens sealed
         ConsumerRecord<String, String> rec = await().atMost(Duration.ofSeconds(60))
-                .until(() -> TopicReader.forKey(Topics.CONNECTION_GRANTS, id), l -> !l.isEmpty()).get(0);
-        assertThat(TopicReader.header(rec, "ce_type")).isEqualTo(CloudEventTypes.GRANT_STATE);
+                .until(() -> TopicRecords.forKey(Topics.CONNECTION_GRANTS, id), l -> !l.isEmpty()).get(0);
+        assertThat(TopicRecords.header(rec, "ce_type")).isEqualTo(CloudEventTypes.GRANT_STATE);
         GrantState g = ContractsJson.read(rec.value(), GrantState.class);
         assertThat(g.connectionId()).isEqualTo(id);
         assertThat(g.workspaceId()).isEqualTo(ws.id());
@@ -109,7 +109,7 @@ class OAuthFlowTest {
         assertThat(rec.value()).doesNotContain(refreshToken).doesNotContain(accessToken);
 
         // the AUTHORIZED transition follows CREATED on the events topic
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(TopicReader.forKey(Topics.CONNECTION_EVENTS, id))
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(TopicRecords.forKey(Topics.CONNECTION_EVENTS, id))
                 .extracting(r -> ContractsJson.read(r.value(), ConnectionEvent.class).type())
                 .containsExactly(ConnectionEvent.Type.CREATED, ConnectionEvent.Type.AUTHORIZED));
 
@@ -121,7 +121,7 @@ class OAuthFlowTest {
                 "select coalesce(string_agg(coalesce(payload, ''), ' '), '') from outbox").getSingleResult());
         assertThat(outbox).doesNotContain(refreshToken).doesNotContain(accessToken).doesNotContain(code);
         for (String topic : List.of(Topics.CONNECTION_GRANTS, Topics.CONNECTION_EVENTS)) {
-            assertThat(TopicReader.all(topic)).allSatisfy(r -> assertThat(String.valueOf(r.value()))
+            assertThat(TopicRecords.now(topic)).allSatisfy(r -> assertThat(String.valueOf(r.value()))
                     .doesNotContain(refreshToken).doesNotContain(accessToken).doesNotContain(code));
         }
         String log = Files.readString(Path.of("target/connections-service-test.log"));
@@ -145,7 +145,7 @@ class OAuthFlowTest {
         ws.as().get("/api/v1/connections/re-crm").then().statusCode(200)
                 .body("id", equalTo(id)).body("grantVersion", equalTo(2)).body("hubId", equalTo(12345678))
                 .body("scopes", equalTo(List.of("oauth", "tickets")));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(TopicReader.forKey(Topics.CONNECTION_GRANTS, id))
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(TopicRecords.forKey(Topics.CONNECTION_GRANTS, id))
                 .extracting(r -> ContractsJson.read(r.value(), GrantState.class).grantVersion()).containsExactly(1L, 2L));
     }
 
@@ -153,7 +153,7 @@ class OAuthFlowTest {
     void deleteRevokesAtHubSpotTombstonesAndKeepsAnAuditRow() {
         Api.Ws ws = Api.newWorkspace();
         String id = activate(ws, "gone", "contacts:read");
-        GrantState g = await().atMost(Duration.ofSeconds(60)).until(() -> TopicReader.forKey(Topics.CONNECTION_GRANTS, id),
+        GrantState g = await().atMost(Duration.ofSeconds(60)).until(() -> TopicRecords.forKey(Topics.CONNECTION_GRANTS, id),
                 l -> !l.isEmpty()).stream().map(r -> ContractsJson.read(r.value(), GrantState.class)).findFirst().orElseThrow();
         String refreshToken = ciphers.grant().open(g.sealedRefreshToken(), id);
         long revocations = hubspot.requestCount("DELETE", "/oauth/v1/refresh-tokens/", 204);
@@ -171,12 +171,12 @@ class OAuthFlowTest {
         assertThat(audit[2]).isEqualTo(true);
         assertThat(((Number) audit[3]).longValue()).isEqualTo(12345678L);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            List<ConsumerRecord<String, String>> grants = TopicReader.forKey(Topics.CONNECTION_GRANTS, id);
+            List<ConsumerRecord<String, String>> grants = TopicRecords.forKey(Topics.CONNECTION_GRANTS, id);
             assertThat(grants).hasSize(2);
             assertThat(grants.get(1).value()).isNull();
             // the token's tombstone is token-refresher's to write (the only writer of the tokens topic)
-            assertThat(TopicReader.forKey(Topics.CONNECTION_TOKENS, id)).isEmpty();
-            assertThat(TopicReader.forKey(Topics.CONNECTION_EVENTS, id)).last()
+            assertThat(TopicRecords.forKey(Topics.CONNECTION_TOKENS, id)).isEmpty();
+            assertThat(TopicRecords.forKey(Topics.CONNECTION_EVENTS, id)).last()
                     .satisfies(r -> assertThat(ContractsJson.read(r.value(), ConnectionEvent.class).type())
                             .isEqualTo(ConnectionEvent.Type.DELETED));
         });

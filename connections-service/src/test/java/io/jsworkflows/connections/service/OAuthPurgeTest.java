@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import io.jsworkflows.connections.support.Api;
 import io.jsworkflows.connections.support.PlatformTopicsResource;
-import io.jsworkflows.connections.support.TopicReader;
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.ConnectionEvent;
 import io.jsworkflows.contracts.json.ContractsJson;
@@ -21,6 +20,7 @@ import io.jsworkflows.testsupport.HubSpotEmulator;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.PostgresTestResource;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -66,7 +66,7 @@ class OAuthPurgeTest {
         assertThat(count("select count(*) from oauth_state where connection_id = ?1", fresh)).isEqualTo(1);
         assertThat(count("select count(*) from connection_audit where connection_id = ?1 and action = 'PURGED'", abandoned))
                 .isEqualTo(1);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(TopicReader.forKey(Topics.CONNECTION_EVENTS, abandoned))
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(TopicRecords.forKey(Topics.CONNECTION_EVENTS, abandoned))
                 .extracting(r -> ContractsJson.read(r.value(), ConnectionEvent.class).type())
                 .containsExactly(ConnectionEvent.Type.CREATED, ConnectionEvent.Type.DELETED));
     }

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import io.jsworkflows.connections.config.Ciphers;
 import io.jsworkflows.connections.support.Api;
 import io.jsworkflows.connections.support.PlatformTopicsResource;
-import io.jsworkflows.connections.support.TopicReader;
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.GrantState;
 import io.jsworkflows.contracts.json.ContractsJson;
@@ -26,6 +25,7 @@ import io.jsworkflows.testsupport.HubSpotEmulator;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.PostgresTestResource;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -110,7 +110,7 @@ class ReconnectAndRevokeTest {
     }
 
     private String refreshToken(String id, long grantVersion) {
-        GrantState g = await().atMost(Duration.ofSeconds(60)).until(() -> TopicReader.forKey(Topics.CONNECTION_GRANTS, id).stream()
+        GrantState g = await().atMost(Duration.ofSeconds(60)).until(() -> TopicRecords.forKey(Topics.CONNECTION_GRANTS, id).stream()
                 .filter(r -> r.value() != null).map(r -> ContractsJson.read(r.value(), GrantState.class))
                 .filter(s -> s.grantVersion() == grantVersion).findFirst(), java.util.Optional::isPresent).orElseThrow();
         return ciphers.grant().open(g.sealedRefreshToken(), id);

@@ -25,7 +25,6 @@ import io.jsworkflows.connections.support.Api;
 import io.jsworkflows.connections.support.Pages;
 import io.jsworkflows.connections.support.PlatformTopicsResource;
 import io.jsworkflows.connections.support.RunRecords;
-import io.jsworkflows.connections.support.TopicReader;
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.RetryRecord;
 import io.jsworkflows.contracts.json.ContractsJson;
@@ -36,6 +35,7 @@ import io.jsworkflows.testsupport.Chromium;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.PostgresTestResource;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -119,7 +119,7 @@ class RunsPageTest {
         // the form redirected: reloading shows the page again and replays nothing more
         browser.driver.navigate().refresh();
         browser.waitFor(By.cssSelector("tr[data-dead-letter='" + runId + "']"));
-        List<ConsumerRecord<String, String>> retries = TopicReader.forKey(Topics.RUN_RETRY, RetryRecord.key(wf, key));
+        List<ConsumerRecord<String, String>> retries = TopicRecords.forKey(Topics.RUN_RETRY, RetryRecord.key(wf, key));
         assertThat(retries).hasSize(1);
         assertThat(ContractsJson.read(retries.getFirst().value(), RetryRecord.class).runId()).isEqualTo(newRun);
         browser.shot("10-dead-letter-replayed");
