@@ -16,6 +16,8 @@ import io.jsworkflows.contracts.crypto.TokenCipher;
 import io.jsworkflows.kafkabroker.KafkaProcessBroker;
 import io.jsworkflows.localstack.client.KafkaTools;
 import io.jsworkflows.localstack.stack.ManagedService;
+import io.jsworkflows.localstack.stack.ServiceEnvironment;
+import io.jsworkflows.localstack.stack.ServiceWiring;
 import io.jsworkflows.testsupport.HubSpotEmulator;
 import io.jsworkflows.testsupport.SharedPostgres;
 
@@ -63,21 +65,28 @@ public final class PlatformUnderTest implements AutoCloseable {
     private final Options options;
     private final Path root;
     private final Map<String, ManagedService> services = new LinkedHashMap<>();
-    private final String grantKeys = TokenCipher.generateKey("e2e-grant-1");
-    private final String tokenKeys = TokenCipher.generateKey("e2e-token-1");
-    private final String sourceKeys = TokenCipher.generateKey("e2e-source-1");
-    /** Chosen before connections-service starts: it hands out ingress URLs on this port. */
+    private final ServiceWiring.Keys keys = new ServiceWiring.Keys(TokenCipher.generateKey("e2e-grant-1"),
+            TokenCipher.generateKey("e2e-token-1"), TokenCipher.generateKey("e2e-source-1"), "jsw_admin_" + random(18));
+    /*
+     * Chosen up front, so the services' wiring is known before any of them starts: connections-service hands out ingress
+     * URLs on the gateway's port and deploys through the first executor, the executor calls the emulator and
+     * connections-service.
+     */
+    private final int emulatorPort;
+    private final int connectionsPort;
     private final int gatewayPort;
-    /** Chosen before connections-service starts too: its workflows page deploys through the first executor. */
     private final int executorPort;
-    private final String adminKey = "jsw_admin_" + random(18);
     private KafkaProcessBroker broker;
     private String bootstrap;
     private String jdbcUrl;
+    /** Where everything is, once the broker and the database are up: what {@link ServiceEnvironment} builds from. */
+    private ServiceWiring wiring;
 
     public PlatformUnderTest(Options options) {
         this.options = options;
         try {
+            this.emulatorPort = KafkaProcessBroker.freePort();
+            this.connectionsPort = KafkaProcessBroker.freePort();
             this.gatewayPort = KafkaProcessBroker.freePort();
             this.executorPort = KafkaProcessBroker.freePort();
         } catch (IOException e) {
@@ -96,6 +105,10 @@ public final class PlatformUnderTest implements AutoCloseable {
             bootstrap = broker.bootstrapServers();
             jdbcUrl = freshDatabase(SharedPostgres.jdbcUrl());
             KafkaTools.createPlatformTopics(bootstrap);
+            wiring = new ServiceWiring(bootstrap, emulatorUrl(), connectionsUrl(), "http://localhost:" + executorPort, gatewayUrl(),
+                    new ServiceWiring.Database(jdbcUrl, SharedPostgres.USER, SharedPostgres.PASSWORD),
+                    new ServiceWiring.OAuthClient(HubSpotEmulator.CLIENT_ID, HubSpotEmulator.CLIENT_SECRET),
+                    ServiceWiring.loopbackEgress(emulatorPort), keys);
             log("kafka %s and postgres ready after %d ms", bootstrap, ms(t0));
             start(EMULATOR, 0);
             start(CONNECTIONS, 0);
@@ -125,8 +138,12 @@ public final class PlatformUnderTest implements AutoCloseable {
     private ManagedService launch(String module, int replica) throws IOException {
         String name = name(module, replica);
         ManagedService old = services.get(name);
-        int port = old != null ? old.port() : module.equals(GATEWAY) ? gatewayPort
-                : module.equals(EXECUTOR) && replica == 0 ? executorPort : KafkaProcessBroker.freePort();
+        int port = old != null ? old.port() : switch (module) {
+            case EMULATOR -> emulatorPort;
+            case CONNECTIONS -> connectionsPort;
+            case GATEWAY -> gatewayPort;
+            default -> module.equals(EXECUTOR) && replica == 0 ? executorPort : KafkaProcessBroker.freePort();
+        };
         // -Djswtest.e2e.jar-root runs the services of another checkout's build (e.g. to compare two versions)
         Path jar = Path.of(System.getProperty("jswtest.e2e.jar-root", root.toString())).resolve(module)
                 .resolve("target/quarkus-app/quarkus-run.jar");
@@ -141,59 +158,23 @@ public final class PlatformUnderTest implements AutoCloseable {
         return s;
     }
 
-    /** The same variable names as docker-compose.yml and the Kubernetes manifests. */
+    /** What jsw up gives the service (the same names as docker-compose.yml and the manifests), then the harness's own. */
     private Map<String, String> environment(String module, int port) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("QUARKUS_LOG_CONSOLE_COLOR", "false");
-        if (!module.equals(EMULATOR)) {
-            env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.putAll(ServiceEnvironment.of(module, wiring));
+        if (module.equals(EXECUTOR)) {
+            // started events (off by default): the story and the kill drill account for every run that started
+            env.put("JSW_EXECUTOR_EVENTS_STARTED_AFTER", "PT0S");
         }
-        String emulator = module.equals(EMULATOR) ? null : emulatorUrl();
-        switch (module) {
-            case EMULATOR -> env.putAll(options.emulatorEnv());
-            case CONNECTIONS -> {
-                env.putAll(hubspot(emulator));
-                env.put("JSW_PUBLIC_URL", "http://localhost:" + port);
-                env.put("JSW_ADMIN_KEY", adminKey);
-                env.put("JSW_CRYPTO_GRANT_KEYS", grantKeys);
-                env.put("JSW_CRYPTO_TOKEN_KEYS", tokenKeys);
-                env.put("JSW_CRYPTO_SOURCE_KEYS", sourceKeys);
-                env.put("JSW_INGRESS_PUBLIC_URL", gatewayUrl());
-                env.put("JSW_WEB_EXECUTOR_URL", "http://localhost:" + executorPort);
-                env.put("JSW_DB_URL", jdbcUrl);
-                env.put("JSW_DB_USER", SharedPostgres.USER);
-                env.put("JSW_DB_PASSWORD", SharedPostgres.PASSWORD);
-                env.putAll(options.connectionsEnv());
-            }
-            case REFRESHER -> {
-                env.putAll(hubspot(emulator));
-                env.put("JSW_CRYPTO_GRANT_KEYS", grantKeys);
-                env.put("JSW_CRYPTO_TOKEN_KEYS", tokenKeys);
-                env.putAll(options.refresherEnv());
-            }
-            case EXECUTOR -> {
-                env.put("JSW_HUBSPOT_API_URL", emulator);
-                env.put("JSW_CRYPTO_TOKEN_KEYS", tokenKeys);
-                env.put("JSW_CONNECTIONS_URL", connectionsUrl());
-                int emulatorPort = services.get(EMULATOR).port();
-                env.put("JSW_EXECUTOR_EGRESS_ALLOW", "localhost:" + emulatorPort + ",127.0.0.1:" + emulatorPort);
-                // started events (off by default): the story and the kill drill account for every run that started
-                env.put("JSW_EXECUTOR_EVENTS_STARTED_AFTER", "PT0S");
-                env.putAll(options.executorEnv());
-            }
-            case GATEWAY -> env.put("JSW_CRYPTO_SOURCE_KEYS", sourceKeys);
-            default -> throw new IllegalArgumentException(module);
-        }
+        env.putAll(switch (module) {
+            case EMULATOR -> options.emulatorEnv();
+            case CONNECTIONS -> options.connectionsEnv();
+            case REFRESHER -> options.refresherEnv();
+            case EXECUTOR -> options.executorEnv();
+            default -> Map.of();
+        });
         return env;
-    }
-
-    private static Map<String, String> hubspot(String emulator) {
-        return Map.of(
-                "JSW_HUBSPOT_API_URL", emulator,
-                "JSW_HUBSPOT_AUTHORIZE_URL", emulator + "/oauth/authorize",
-                "JSW_HUBSPOT_CLIENT_ID", HubSpotEmulator.CLIENT_ID,
-                "JSW_HUBSPOT_CLIENT_SECRET", HubSpotEmulator.CLIENT_SECRET);
     }
 
     // ------------------------------------------------------------------ where things are
@@ -207,11 +188,11 @@ public final class PlatformUnderTest implements AutoCloseable {
     }
 
     public String adminKey() {
-        return adminKey;
+        return keys.adminKey();
     }
 
     public String emulatorUrl() {
-        return "http://localhost:" + services.get(EMULATOR).port();
+        return "http://localhost:" + emulatorPort;
     }
 
     public HubSpotEmulator emulator() {
@@ -219,7 +200,7 @@ public final class PlatformUnderTest implements AutoCloseable {
     }
 
     public String connectionsUrl() {
-        return "http://localhost:" + services.get(CONNECTIONS).port();
+        return "http://localhost:" + connectionsPort;
     }
 
     public String executorUrl() {
