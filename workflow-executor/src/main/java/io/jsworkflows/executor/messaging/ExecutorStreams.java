@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.TokenState;
@@ -20,6 +23,7 @@ import io.jsworkflows.executor.service.RunService;
 import io.jsworkflows.executor.service.TokenView;
 import io.jsworkflows.executor.service.TriggerOwnership;
 import io.jsworkflows.executor.service.WorkflowRegistry;
+import io.jsworkflows.kafka.TopicViewReader;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -62,17 +66,14 @@ public class ExecutorStreams {
         checkTimeouts(config);
         io.jsworkflows.executor.service.FetchBudget.check(config);
         directory.load();
-        definitionsReader = new TopicViewReader(kafka, Topics.WORKFLOW_DEFINITIONS,
-                r -> registry.applyRecord(r.key(), r.value() == null ? null : ContractsJson.read(r.value(), WorkflowDefinition.class))).start();
-        running.add(definitionsReader);
-        tokensReader = new TopicViewReader(kafka, Topics.CONNECTION_TOKENS,
-                r -> tokens.apply(r.key(), r.value() == null ? null : ContractsJson.read(r.value(), TokenState.class))).start();
-        running.add(tokensReader);
+        definitionsReader = view(Topics.WORKFLOW_DEFINITIONS,
+                r -> registry.applyRecord(r.key(), r.value() == null ? null : ContractsJson.read(r.value(), WorkflowDefinition.class)));
+        tokensReader = view(Topics.CONNECTION_TOKENS,
+                r -> tokens.apply(r.key(), r.value() == null ? null : ContractsJson.read(r.value(), TokenState.class)));
         tokensReader.caughtUp().thenRun(tokens::markReady);
         if (crashes.enabled()) {
             ensureTopic(RunStart.TOPIC, RunStart.PARTITIONS);
-            inflightReader = new TopicViewReader(kafka, RunStart.TOPIC, r -> crashes.apply(r.key(), r.value())).start();
-            running.add(inflightReader);
+            inflightReader = view(RunStart.TOPIC, r -> crashes.apply(r.key(), r.value()));
         }
         registry.onChange(() -> triggerLoops.forEach(TriggerLoop::topicsChanged));
         // runs start only once the crash records are known: they decide whether a redelivered run may run again
@@ -127,6 +128,13 @@ public class ExecutorStreams {
             }
         }
         return dead;
+    }
+
+    private TopicViewReader view(String topic, Consumer<ConsumerRecord<String, String>> apply) {
+        TopicViewReader reader = new TopicViewReader(kafka.connection(), topic, apply);
+        kafka.bindMetrics(reader.consumer());
+        running.add(reader);
+        return reader.start();
     }
 
     public List<TriggerLoop> triggerLoops() {

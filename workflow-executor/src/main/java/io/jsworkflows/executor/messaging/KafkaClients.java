@@ -27,6 +27,7 @@ import io.jsworkflows.contracts.CloudEventTypes;
 import io.jsworkflows.contracts.messaging.CloudEventHeaders;
 import io.jsworkflows.contracts.messaging.ProducerSettings;
 import io.jsworkflows.contracts.json.ContractsJson;
+import io.jsworkflows.kafka.KafkaConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.api.OpenTelemetry;
@@ -63,12 +64,7 @@ public class KafkaClients {
     public KafkaClients(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, OpenTelemetry otel, MeterRegistry meters) {
         this.tracer = otel.getTracer("io.jsworkflows.executor");
         this.meters = meters;
-        this.base = new HashMap<>();
-        kafkaConfig.forEach((k, v) -> {
-            if (k.equals("bootstrap.servers") || k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
-                base.put(k, v);
-            }
-        });
+        this.base = KafkaConnection.of(kafkaConfig);
         this.groupSettings = new HashMap<>();
         // a replica killed with SIGKILL never leaves its group: its partitions move after the session timeout, which is
         // 45 s by Kafka's default. 10 s bounds how long trigger records wait for a takeover.
@@ -114,14 +110,9 @@ public class KafkaClients {
         return f;
     }
 
-    /** A consumer without a group (assign + seek) for full-topic views. */
-    public KafkaConsumer<String, String> viewConsumer(String clientId) {
-        Map<String, Object> c = new HashMap<>(base);
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + UUID.randomUUID().toString().substring(0, 8));
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // platform topics are created by deployment, with their partitions
-        return new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+    /** How to reach the cluster (bootstrap servers, security): what the topic views start from. */
+    public Map<String, Object> connection() {
+        return Map.copyOf(base);
     }
 
     /** A consumer without a group for reading an offset range (assign + seek). */
@@ -149,6 +140,11 @@ public class KafkaClients {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         bind(new KafkaClientMetrics(consumer)); // records-lag-max of the trigger and retry groups
         return consumer;
+    }
+
+    /** Puts a topic view's client metrics (lag, fetch rates) beside the others. */
+    public void bindMetrics(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer) {
+        bind(new KafkaClientMetrics(consumer));
     }
 
     private void bind(KafkaClientMetrics m) {

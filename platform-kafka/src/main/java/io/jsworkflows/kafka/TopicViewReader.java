@@ -1,11 +1,15 @@
-package io.jsworkflows.executor.messaging;
+package io.jsworkflows.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -13,15 +17,20 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-
-import io.quarkus.logging.Log;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
 
 /**
- * Reads every partition of a (compacted) topic from the beginning, without a consumer group, and keeps following it.
- * {@link #caughtUp()} completes once every partition reached the end offset it had when the reader started: the view
- * is then as current as the topic was at start, which is what readiness waits for.
+ * Reads every partition of a (compacted) topic from the beginning, without a consumer group, and keeps following it:
+ * the executor's token, definition and crash views and the gateway's source directory.
+ *
+ * <p>Hand-written because a reactive-messaging channel cannot do what a view needs: every replica reads every partition
+ * (assign, no group, nothing committed), and readiness must know when the view reached the end offsets the topic had at
+ * start ({@link #caughtUp()}) and whether the broker still answers ({@link #fetchedWithin}).
  */
 public final class TopicViewReader implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(TopicViewReader.class);
 
     private final String topic;
     private final KafkaConsumer<String, String> consumer;
@@ -34,11 +43,25 @@ public final class TopicViewReader implements AutoCloseable {
     private double fetches;
     private volatile long lastFetchNanos;
 
-    public TopicViewReader(KafkaClients clients, String topic, Consumer<ConsumerRecord<String, String>> apply) {
+    /**
+     * A view of {@code topic} reached through {@code connection} (see {@link KafkaConnection}); {@code apply} gets each
+     * record in order per partition, a tombstone as a null value. A record {@code apply} throws on is skipped.
+     */
+    public TopicViewReader(Map<String, ?> connection, String topic, Consumer<ConsumerRecord<String, String>> apply) {
         this.topic = topic;
-        this.consumer = clients.viewConsumer("jsw-view-" + topic);
+        this.consumer = new KafkaConsumer<>(consumerSettings(connection, "jsw-view-" + topic), new StringDeserializer(),
+                new StringDeserializer());
         this.apply = apply;
         this.thread = Thread.ofPlatform().daemon().name("jsw-view-" + topic).unstarted(this::loop);
+    }
+
+    static Map<String, Object> consumerSettings(Map<String, ?> connection, String clientId) {
+        Map<String, Object> c = new HashMap<>(connection);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + UUID.randomUUID().toString().substring(0, 8));
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // platform topics are created by deployment, with their partitions
+        return c;
     }
 
     public TopicViewReader start() {
@@ -46,8 +69,14 @@ public final class TopicViewReader implements AutoCloseable {
         return this;
     }
 
+    /** Completes once every partition reached the end offset it had when the reader started. */
     public CompletableFuture<Void> caughtUp() {
         return caughtUp;
+    }
+
+    /** The consumer, for binding its client metrics (lag, fetch rates) to a registry. */
+    public KafkaConsumer<String, String> consumer() {
+        return consumer;
     }
 
     private void loop() {
@@ -63,22 +92,23 @@ public final class TopicViewReader implements AutoCloseable {
                     try {
                         apply.accept(r);
                     } catch (RuntimeException e) {
-                        // one bad record never stops the view
-                        Log.warnf("skipping record %s/%d/%d of %s: %s", r.topic(), r.partition(), r.offset(), topic, e.getMessage());
+                        // one bad record never stops the view; named by its type only, as a message could quote the
+                        // value (sealed tokens and secrets live on these topics)
+                        LOG.warnf("skipping record %d/%d of %s: %s", r.partition(), r.offset(), topic, e.getClass().getSimpleName());
                     }
                 }
                 if (!caughtUp.isDone() && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    Log.infof("view of %s caught up (%d partitions)", topic, partitions.size());
+                    LOG.infof("view of %s caught up (%d partitions)", topic, partitions.size());
                     caughtUp.complete(null);
                 }
             }
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            Log.errorf(e, "the view of %s stopped", topic);
+            LOG.errorf("the view of %s stopped: %s", topic, e.getClass().getSimpleName());
             caughtUp.completeExceptionally(e);
         } finally {
-            consumer.close(Duration.ofSeconds(2));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
         }
     }
 
@@ -111,9 +141,9 @@ public final class TopicViewReader implements AutoCloseable {
             if (infos != null && !infos.isEmpty()) {
                 return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
             }
-            Log.infof("waiting for topic %s to exist", topic);
+            LOG.infof("waiting for topic %s to exist", topic);
             try {
-                Thread.sleep(1000);
+                Thread.sleep(1000); // a topic created by deployment: nothing to wait on but time
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new WakeupException();
@@ -135,10 +165,14 @@ public final class TopicViewReader implements AutoCloseable {
     public void close() {
         running = false;
         consumer.wakeup();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (thread.isAlive()) {
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else if (thread.getState() == Thread.State.NEW) {
+            consumer.close(CloseOptions.timeout(Duration.ZERO)); // never started: the loop's finally will not run
         }
     }
 }
