@@ -31,10 +31,10 @@ import io.jsworkflows.refresher.service.RefresherStats;
 import io.jsworkflows.refresher.support.Configs;
 import io.jsworkflows.refresher.support.Fixture;
 import io.jsworkflows.refresher.support.PlatformTopicsResource;
-import io.jsworkflows.refresher.support.TopicRecorder;
 import io.jsworkflows.testsupport.HubSpotEmulator;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -167,7 +167,7 @@ class FailureHandlingTest {
         Instant sent = Instant.now();
         fx.grants.requestRefresh(c.id(), initial.tokenVersion());
         fx.grants.flush();
-        TopicRecorder.Received<TokenState> refreshed = await().atMost(Duration.ofSeconds(30)).until(
+        TopicRecords.Received<TokenState> refreshed = await().atMost(Duration.ofSeconds(30)).until(
                 () -> fx.tokens.of(c.id()).stream().filter(r -> r.value() != null && r.value().tokenVersion() == initial.tokenVersion() + 1)
                         .findFirst().orElse(null), r -> r != null);
         assertThat(Duration.between(sent, refreshed.receivedAt())).isLessThan(Duration.ofSeconds(1));

@@ -23,10 +23,10 @@ import io.jsworkflows.contracts.events.TokenState;
 import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.refresher.support.Grants;
 import io.jsworkflows.refresher.support.PlatformTopicsResource;
-import io.jsworkflows.refresher.support.TopicRecorder;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.SharedKafka;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -38,7 +38,7 @@ import io.quarkus.test.junit.QuarkusTest;
 class GrantLifecycleTest {
 
     static Grants grants;
-    static TopicRecorder<TokenState> tokens;
+    static TopicRecords.Recording<TokenState> tokens;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -46,7 +46,7 @@ class GrantLifecycleTest {
     @BeforeAll
     static void setUp() {
         grants = new Grants(SharedKafka.bootstrapServers());
-        tokens = new TopicRecorder<>(SharedKafka.bootstrapServers(), Topics.CONNECTION_TOKENS, v -> ContractsJson.read(v, TokenState.class));
+        tokens = TopicRecords.fromNow(Topics.CONNECTION_TOKENS, v -> ContractsJson.read(v, TokenState.class));
     }
 
     @AfterAll
@@ -129,8 +129,8 @@ class GrantLifecycleTest {
 
     static TokenState awaitToken(String id, java.util.function.Predicate<TokenState> match) {
         return await().atMost(Duration.ofSeconds(30)).until(() -> {
-            List<TopicRecorder.Received<TokenState>> list = tokens.of(id);
-            return list.stream().map(TopicRecorder.Received::value).filter(v -> v != null && match.test(v)).reduce((a, b) -> b)
+            List<TopicRecords.Received<TokenState>> list = tokens.of(id);
+            return list.stream().map(TopicRecords.Received::value).filter(v -> v != null && match.test(v)).reduce((a, b) -> b)
                     .orElse(null);
         }, t -> t != null);
     }

@@ -21,9 +21,9 @@ import io.jsworkflows.contracts.events.TokenState;
 import io.jsworkflows.refresher.service.RefresherStats;
 import io.jsworkflows.refresher.support.Fixture;
 import io.jsworkflows.refresher.support.PlatformTopicsResource;
-import io.jsworkflows.refresher.support.TopicRecorder;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -69,12 +69,12 @@ class RefreshAtScaleTest {
 
         System.out.printf("[refresher] scale: %d refreshes so far, due-to-start lag mean %.0f ms, max %.0f ms%n",
                 stats.refreshes(RefresherStats.Outcome.SUCCESS), stats.meanLagMillis(), stats.maxLagMillis());
-        Map<String, List<TopicRecorder.Received<TokenState>>> byKey = fx.tokens.byKey();
+        Map<String, List<TopicRecords.Received<TokenState>>> byKey = fx.tokens.byKey();
         byKey.keySet().retainAll(ids);
         assertThat(byKey).hasSize(CONNECTIONS);
         assertThat(Fixture.gaps(byKey)).as("tokens that ran out before the next one was published").isEmpty();
         for (Fixture.Conn c : conns) {
-            TopicRecorder.Received<TokenState> firstRefresh = byKey.get(c.id()).stream()
+            TopicRecords.Received<TokenState> firstRefresh = byKey.get(c.id()).stream()
                     .filter(r -> r.value().tokenVersion() == 2).findFirst().orElseThrow();
             assertThat(firstRefresh.receivedAt()).as("first refresh of %s", c.id()).isBefore(c.expiresAt());
             assertThat(firstRefresh.value().status()).isEqualTo(ConnectionStatus.ACTIVE);

@@ -23,10 +23,9 @@ import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.refresher.config.RefresherConfig;
 import io.jsworkflows.refresher.support.Fixture;
 import io.jsworkflows.refresher.support.PlatformTopicsResource;
-import io.jsworkflows.refresher.support.TopicRecorder;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
-import io.jsworkflows.testsupport.SharedKafka;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,7 +56,7 @@ class RefreshChainTest {
     Vertx vertx;
 
     Fixture fx;
-    TopicRecorder<JsonNode> chain;
+    TopicRecords.Recording<JsonNode> chain;
     List<Fixture.Conn> conns = List.of();
     RefresherReplica second;
 
@@ -75,7 +74,7 @@ class RefreshChainTest {
     @Test
     void rotatedRefreshTokensSurviveARebalanceAndARebuild() throws Exception {
         fx = new Fixture();
-        chain = new TopicRecorder<>(SharedKafka.bootstrapServers(), Topics.REFRESH_CHAIN, RefreshChainTest::json);
+        chain = TopicRecords.fromNow(Topics.REFRESH_CHAIN, RefreshChainTest::json);
         RefresherReplica first = lifecycle.replica();
         fx.emulator.setRefreshTokenRotation(true); // each refresh returns a new refresh token and revokes the old one
         fx.emulator.setAccessTokenLifetime(Duration.ofSeconds(20)); // refreshed tokens are due again 4-8 s later
@@ -104,7 +103,7 @@ class RefreshChainTest {
 
         // the chain holds sealed refresh tokens only, bound to their connection
         for (String id : ids) {
-            List<JsonNode> links = chain.of(id).stream().map(TopicRecorder.Received::value).toList();
+            List<JsonNode> links = chain.of(id).stream().map(TopicRecords.Received::value).toList();
             assertThat(links).as("chain records of " + id).isNotEmpty();
             JsonNode last = links.getLast();
             assertThat(last.path("connectionId").asText()).isEqualTo(id);
@@ -121,7 +120,7 @@ class RefreshChainTest {
         // a deleted connection's chain is tombstoned
         fx.deleteAll(conns);
         await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> {
-            List<TopicRecorder.Received<JsonNode>> list = chain.of(id);
+            List<TopicRecords.Received<JsonNode>> list = chain.of(id);
             return !list.isEmpty() && list.getLast().value() == null;
         }));
         conns = List.of();

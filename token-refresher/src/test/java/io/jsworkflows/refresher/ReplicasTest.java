@@ -22,9 +22,9 @@ import io.jsworkflows.refresher.config.RefresherConfig;
 import io.jsworkflows.refresher.service.RefresherStats;
 import io.jsworkflows.refresher.support.Fixture;
 import io.jsworkflows.refresher.support.PlatformTopicsResource;
-import io.jsworkflows.refresher.support.TopicRecorder;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -107,9 +107,9 @@ class ReplicasTest {
         // stop refreshing (delete the grants), let in-flight calls land, then compare counts exactly
         fx.deleteAll(conns);
         await().atMost(Duration.ofSeconds(15)).until(() -> ids.stream().allMatch(this::tombstoned) && first.node().inFlight() == 0);
-        Map<String, List<TopicRecorder.Received<TokenState>>> byKey = fx.tokens.byKey();
+        Map<String, List<TopicRecords.Received<TokenState>>> byKey = fx.tokens.byKey();
         byKey.keySet().retainAll(ids);
-        List<TokenState> refreshes = byKey.values().stream().flatMap(List::stream).map(TopicRecorder.Received::value)
+        List<TokenState> refreshes = byKey.values().stream().flatMap(List::stream).map(TopicRecords.Received::value)
                 .filter(v -> v != null && v.tokenVersion() >= 2).toList();
         long distinct = refreshes.stream().map(t -> t.connectionId() + "#" + t.tokenVersion()).distinct().count();
         assertThat(distinct).as("no connection version published twice").isEqualTo(refreshes.size());
@@ -131,7 +131,7 @@ class ReplicasTest {
     }
 
     private boolean tombstoned(String id) {
-        List<TopicRecorder.Received<TokenState>> list = fx.tokens.of(id);
+        List<TopicRecords.Received<TokenState>> list = fx.tokens.of(id);
         return !list.isEmpty() && list.getLast().value() == null;
     }
 }

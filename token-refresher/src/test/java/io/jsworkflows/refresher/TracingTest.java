@@ -22,9 +22,9 @@ import io.jsworkflows.contracts.events.TokenState;
 import io.jsworkflows.refresher.service.RefreshTracing;
 import io.jsworkflows.refresher.support.Fixture;
 import io.jsworkflows.refresher.support.PlatformTopicsResource;
-import io.jsworkflows.refresher.support.TopicRecorder;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -69,10 +69,11 @@ class TracingTest {
     void aScheduledRefreshIsASpanAndItsTokenStateCarriesItsTrace() throws Exception {
         Fixture.Conn c = fx.connect(1, i -> Duration.ofSeconds(14)).getFirst(); // due at once (test lead: 12 s + jitter)
         conns.add(c);
-        TopicRecorder.Received<TokenState> refreshed = version(c, 2);
-        assertThat(refreshed.traceparent()).matches(TRACEPARENT);
-        String traceId = refreshed.traceparent().substring(3, 35);
-        String parentId = refreshed.traceparent().substring(36, 52);
+        TopicRecords.Received<TokenState> refreshed = version(c, 2);
+        String traceparent = refreshed.header("traceparent");
+        assertThat(traceparent).matches(TRACEPARENT);
+        String traceId = traceparent.substring(3, 35);
+        String parentId = traceparent.substring(36, 52);
 
         SpanData refresh = refreshSpan(c, traceId);
         assertThat(refresh.getParentSpanContext().isValid()).as("a scheduled refresh starts a trace").isFalse();
@@ -102,8 +103,8 @@ class TracingTest {
         // the request claims another workspace: the span says the grant's, which the platform established
         fx.grants.requestRefresh(c.id(), initial.tokenVersion(), "ws-claimed-by-the-request", "00-" + requesterTrace + "-" + requesterSpan + "-01");
         fx.grants.flush();
-        TopicRecorder.Received<TokenState> refreshed = version(c, initial.tokenVersion() + 1);
-        assertThat(refreshed.traceparent()).matches(TRACEPARENT).startsWith("00-" + requesterTrace + "-");
+        TopicRecords.Received<TokenState> refreshed = version(c, initial.tokenVersion() + 1);
+        assertThat(refreshed.header("traceparent")).matches(TRACEPARENT).startsWith("00-" + requesterTrace + "-");
 
         SpanData refresh = refreshSpan(c, requesterTrace);
         assertThat(refresh.getParentSpanId()).isEqualTo(requesterSpan);
@@ -120,13 +121,13 @@ class TracingTest {
 
         fx.grants.requestRefresh(c.id(), initial.tokenVersion(), "ws-test", "00-not-a-trace-" + "x".repeat(2000));
         fx.grants.flush();
-        TopicRecorder.Received<TokenState> refreshed = version(c, initial.tokenVersion() + 1);
-        assertThat(refreshed.traceparent()).matches(TRACEPARENT);
-        SpanData refresh = refreshSpan(c, refreshed.traceparent().substring(3, 35));
+        TopicRecords.Received<TokenState> refreshed = version(c, initial.tokenVersion() + 1);
+        assertThat(refreshed.header("traceparent")).matches(TRACEPARENT);
+        SpanData refresh = refreshSpan(c, refreshed.header("traceparent").substring(3, 35));
         assertThat(refresh.getParentSpanContext().isValid()).isFalse();
     }
 
-    private TopicRecorder.Received<TokenState> version(Fixture.Conn c, long version) {
+    private TopicRecords.Received<TokenState> version(Fixture.Conn c, long version) {
         return await().atMost(Duration.ofSeconds(60)).until(() -> fx.tokens.of(c.id()).stream()
                 .filter(r -> r.value() != null && r.value().tokenVersion() == version).findFirst().orElse(null), r -> r != null);
     }

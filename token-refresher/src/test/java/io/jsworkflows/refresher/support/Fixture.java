@@ -22,6 +22,7 @@ import io.jsworkflows.contracts.events.TokenState;
 import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.testsupport.HubSpotEmulator;
 import io.jsworkflows.testsupport.SharedKafka;
+import io.jsworkflows.testsupport.TopicRecords;
 
 /**
  * What the refresher tests share: connections-service's side (grants from real emulator tokens), recorders of the
@@ -35,10 +36,10 @@ public final class Fixture implements AutoCloseable {
 
     public final HubSpotEmulator emulator = HubSpotEmulator.shared();
     public final Grants grants = new Grants(SharedKafka.bootstrapServers());
-    public final TopicRecorder<TokenState> tokens = new TopicRecorder<>(SharedKafka.bootstrapServers(), Topics.CONNECTION_TOKENS,
+    public final TopicRecords.Recording<TokenState> tokens = TopicRecords.fromNow(Topics.CONNECTION_TOKENS,
             v -> ContractsJson.read(v, TokenState.class));
-    public final TopicRecorder<ConnectionEvent> events = new TopicRecorder<>(SharedKafka.bootstrapServers(),
-            Topics.CONNECTION_EVENTS, v -> ContractsJson.read(v, ConnectionEvent.class));
+    public final TopicRecords.Recording<ConnectionEvent> events = TopicRecords.fromNow(Topics.CONNECTION_EVENTS,
+            v -> ContractsJson.read(v, ConnectionEvent.class));
     private final HttpClient http = HttpClient.newHttpClient();
 
     /**
@@ -74,7 +75,7 @@ public final class Fixture implements AutoCloseable {
     }
 
     public List<TokenState> states(String id) {
-        return tokens.of(id).stream().map(TopicRecorder.Received::value).filter(v -> v != null).toList();
+        return tokens.of(id).stream().map(TopicRecords.Received::value).filter(v -> v != null).toList();
     }
 
     public TokenState latest(String id) {
@@ -83,7 +84,7 @@ public final class Fixture implements AutoCloseable {
     }
 
     public List<ConnectionEvent> events(String id) {
-        return events.of(id).stream().map(TopicRecorder.Received::value).toList();
+        return events.of(id).stream().map(TopicRecords.Received::value).toList();
     }
 
     public String open(TokenState t) {
@@ -106,7 +107,7 @@ public final class Fixture implements AutoCloseable {
     }
 
     /** For every connection: each token state was published before the previous one's access token expired. */
-    public static List<String> gaps(Map<String, List<TopicRecorder.Received<TokenState>>> byKey) {
+    public static List<String> gaps(Map<String, List<TopicRecords.Received<TokenState>>> byKey) {
         List<String> gaps = new ArrayList<>();
         byKey.forEach((id, list) -> {
             for (int i = 1; i < list.size(); i++) {
@@ -115,7 +116,7 @@ public final class Fixture implements AutoCloseable {
                     gaps.add(id + " v" + prev.tokenVersion() + " expired " + prev.expiresAt() + ", next at " + list.get(i).receivedAt());
                 }
             }
-            list.stream().map(TopicRecorder.Received::value)
+            list.stream().map(TopicRecords.Received::value)
                     .filter(v -> v != null && v.status() == ConnectionStatus.EXPIRED)
                     .forEach(v -> gaps.add(id + " published EXPIRED v" + v.tokenVersion()));
         });
