@@ -80,6 +80,15 @@ class ScopeRepairIT {
             browser.click(By.id("login"));
             browser.waitFor(By.id("add"));
 
+            // a source the executor refuses (it does not compile): the page shows the executor's reason and keeps the form
+            browser.driver.get(root + "/ui/workflows");
+            browser.waitFor(By.id("workflowId")).sendKeys(WORKFLOW);
+            browser.driver.findElement(By.id("source")).sendKeys("export class Workflow { async start( }");
+            browser.click(By.id("deploy-submit"));
+            assertThat(browser.waitFor(By.id("deploy-error")).getText()).contains("Not deployed", "Invalid workflow").doesNotContain("did not answer");
+            assertThat(browser.driver.findElement(By.id("source")).getAttribute("value")).isEqualTo("export class Workflow { async start( }");
+            browser.shot("scope-0-deploy-refused");
+
             // deploy the example deal workflow, unmodified, from the workflows page, with one attempt so that the failure
             // is dead-lettered at once. The deploy checks the source's HubSpot calls against the scopes of the connections
             // the executor knows: until the new connection's token has reached it there is nothing to warn about, so

@@ -56,7 +56,9 @@ public class WorkflowDeployer {
     public WorkflowDeployer(JswConfig config, WorkspaceService workspaces) {
         this.workspaces = workspaces;
         this.executor = config.web().executorUrl().map(url -> QuarkusRestClientBuilder.newBuilder().baseUri(url)
-                .connectTimeout(5, TimeUnit.SECONDS).readTimeout(30, TimeUnit.SECONDS).build(ExecutorWorkflowsApi.class));
+                .connectTimeout(5, TimeUnit.SECONDS).readTimeout(30, TimeUnit.SECONDS)
+                // the executor's 4xx is its answer (why not deployed, shown on the page), read from the response, not thrown
+                .disableDefaultMapper(true).build(ExecutorWorkflowsApi.class));
     }
 
     /** Whether this service knows where the executor is (jsw.web.executor-url). */
