@@ -25,6 +25,7 @@ import io.jsworkflows.gateway.support.GatewayTopicsResource;
 import io.jsworkflows.gateway.support.Kafka;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.SharedKafka;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -66,7 +67,7 @@ class TracingTest {
         Delivery d = Deliveries.order(SHOP, SECRET, Deliveries.orderJson("traced-" + RUN));
         ConsumerRecord<String, String> rec = deliver(d);
 
-        String traceparent = Kafka.header(rec, "traceparent");
+        String traceparent = TopicRecords.header(rec, "traceparent");
         assertThat(traceparent).matches(TRACEPARENT);
         String traceId = traceparent.substring(3, 35);
         String parentSpanId = traceparent.substring(36, 52);
@@ -92,10 +93,10 @@ class TracingTest {
                 .header("baggage", PlatformHeaders.WORKSPACE + "=ws-attacker");
         ConsumerRecord<String, String> rec = deliver(d);
 
-        String traceparent = Kafka.header(rec, "traceparent");
+        String traceparent = TopicRecords.header(rec, "traceparent");
         assertThat(traceparent).matches(TRACEPARENT).doesNotContain(FORGED_TRACE);
         assertThat(headerNames(rec)).doesNotContain("tracestate", "baggage");
-        assertThat(Kafka.header(rec, PlatformHeaders.WORKSPACE)).isEqualTo(WORKSPACE);
+        assertThat(TopicRecords.header(rec, PlatformHeaders.WORKSPACE)).isEqualTo(WORKSPACE);
         assertThat(spans.getFinishedSpanItems()).noneMatch(s -> s.getTraceId().equals(FORGED_TRACE));
         SpanData server = only(trace(traceparent.substring(3, 35), 2), SpanKind.SERVER);
         assertThat(server.getParentSpanContext().isValid()).isFalse();
@@ -108,7 +109,7 @@ class TracingTest {
                 "00-" + FORGED_TRACE + "-00f067aa0ba902b7-01-" + "x".repeat(4000))) {
             Delivery d = Deliveries.order(SHOP, SECRET, Deliveries.orderJson("malformed-" + RUN)).header("traceparent", malformed);
             ConsumerRecord<String, String> rec = deliver(d);
-            assertThat(Kafka.header(rec, "traceparent")).as(malformed).matches(TRACEPARENT).doesNotContain(FORGED_TRACE);
+            assertThat(TopicRecords.header(rec, "traceparent")).as(malformed).matches(TRACEPARENT).doesNotContain(FORGED_TRACE);
         }
     }
 

@@ -28,6 +28,7 @@ import io.jsworkflows.gateway.support.GatewayTopicsResource;
 import io.jsworkflows.gateway.support.Kafka;
 import io.jsworkflows.testsupport.KafkaTestResource;
 import io.jsworkflows.testsupport.SharedKafka;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -94,13 +95,13 @@ class WebhookIngressTest {
         assertThat(rec.topic()).isEqualTo(Topics.SHOPIFY_ORDERS);
         assertThat(rec.key()).isEqualTo(SHOP);
         assertThat(rec.value()).isEqualTo(body);
-        assertThat(Kafka.header(rec, ShopifyHeaders.TOPIC)).isEqualTo("orders/create");
-        assertThat(Kafka.header(rec, ShopifyHeaders.SHOP_DOMAIN)).isEqualTo(SHOP);
-        assertThat(Kafka.header(rec, ShopifyHeaders.API_VERSION)).isEqualTo("2026-01");
-        assertThat(Kafka.header(rec, ShopifyHeaders.EVENT_ID)).isEqualTo(d.headers.get(ShopifyHeaders.EVENT_ID));
-        assertThat(Kafka.header(rec, ShopifyHeaders.TRIGGERED_AT)).isEqualTo("2026-12-06T10:00:00.000Z");
-        assertThat(Kafka.header(rec, PlatformHeaders.WORKSPACE)).isEqualTo(WORKSPACE);
-        assertThat(Kafka.header(rec, PlatformHeaders.SOURCE)).isEqualTo(SOURCE);
+        assertThat(TopicRecords.header(rec, ShopifyHeaders.TOPIC)).isEqualTo("orders/create");
+        assertThat(TopicRecords.header(rec, ShopifyHeaders.SHOP_DOMAIN)).isEqualTo(SHOP);
+        assertThat(TopicRecords.header(rec, ShopifyHeaders.API_VERSION)).isEqualTo("2026-01");
+        assertThat(TopicRecords.header(rec, ShopifyHeaders.EVENT_ID)).isEqualTo(d.headers.get(ShopifyHeaders.EVENT_ID));
+        assertThat(TopicRecords.header(rec, ShopifyHeaders.TRIGGERED_AT)).isEqualTo("2026-12-06T10:00:00.000Z");
+        assertThat(TopicRecords.header(rec, PlatformHeaders.WORKSPACE)).isEqualTo(WORKSPACE);
+        assertThat(TopicRecords.header(rec, PlatformHeaders.SOURCE)).isEqualTo(SOURCE);
         List<String> names = new ArrayList<>();
         for (Header h : rec.headers()) {
             names.add(h.key());
