@@ -3,6 +3,8 @@ package io.jsworkflows.refresher.config;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.jsworkflows.contracts.config.HubSpotSettings;
+import io.jsworkflows.contracts.config.KeyRings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -16,25 +18,14 @@ public interface RefresherConfig {
 
     Refresher refresher();
 
-    /** Key rings; checked at start-up by {@code TokenCipher.fromConfig}, which says what to set when one is missing. */
-    interface Crypto {
-        /** Opens refresh tokens and seals the ones the provider rotated to (refresh chain topic). */
-        Optional<String> grantKeys();
-
-        /** Seals the access tokens this service publishes. */
-        Optional<String> tokenKeys();
+    /** Key rings: the grant ring opens refresh tokens and seals rotated ones (refresh chain topic); the token ring seals
+     * the access tokens this service publishes. */
+    interface Crypto extends KeyRings.GrantKeys, KeyRings.TokenKeys {
     }
 
-    /** The OAuth app and HubSpot's API base URL (the emulator in dev and tests). */
-    interface Hubspot {
-        @WithDefault("https://api.hubapi.com")
-        String apiUrl();
-
-        Optional<String> clientId();
-
-        Optional<String> clientSecret();
-
-        /** Not used here; declared so a shared configuration source may set it. */
+    /** HubSpot's API base and the OAuth app whose refresh tokens this service redeems. */
+    interface Hubspot extends HubSpotSettings.App {
+        /** Not used here; declared because the emulator's shared test resource sets it for every service it serves. */
         Optional<String> authorizeUrl();
     }
 

@@ -20,4 +20,9 @@ class StrictConfigUnitTest {
     void aMisspeltKeyFailsTheStart() {
         StrictConfig.assertMisspeltKeyFails(RefresherConfig.class, OPERATOR, "jsw.refresher.leed");
     }
+
+    @Test
+    void aRingTheRefresherMustNotHoldFailsTheStart() {
+        StrictConfig.assertMisspeltKeyFails(RefresherConfig.class, OPERATOR, "jsw.crypto.source-keys");
+    }
 }

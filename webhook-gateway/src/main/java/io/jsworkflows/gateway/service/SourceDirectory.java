@@ -7,12 +7,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 
 import io.jsworkflows.contracts.crypto.TokenCipher;
 import io.jsworkflows.contracts.events.SourceKind;
 import io.jsworkflows.contracts.events.SourceState;
+import io.jsworkflows.gateway.config.GatewayKeyRings;
 import io.quarkus.logging.Log;
 
 /**
@@ -53,7 +53,12 @@ public class SourceDirectory {
     private final TokenCipher cipher;
     private final Map<String, Source> sources = new ConcurrentHashMap<>();
 
-    public SourceDirectory(@ConfigProperty(name = "jsw.crypto.source-keys") Optional<String> sourceKeys) {
+    @Inject
+    public SourceDirectory(GatewayKeyRings rings) {
+        this(rings.sourceKeys());
+    }
+
+    SourceDirectory(Optional<String> sourceKeys) {
         this.cipher = TokenCipher.fromConfig(sourceKeys.orElse(null), "source key ring (jsw.crypto.source-keys)");
     }
 

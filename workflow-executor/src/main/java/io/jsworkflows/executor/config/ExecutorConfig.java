@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.jsworkflows.contracts.config.HubSpotSettings;
+import io.jsworkflows.contracts.config.KeyRings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -23,17 +25,12 @@ public interface ExecutorConfig {
 
     Executor executor();
 
-    /** Key rings. */
-    interface Crypto {
-        /** The token key ring ({@code id:base64-32-bytes[,...]}): opens access tokens from jsw.connections.tokens. */
-        Optional<String> tokenKeys();
+    /** Key rings: only the token ring (it opens access tokens from jsw.connections.tokens). */
+    interface Crypto extends KeyRings.TokenKeys {
     }
 
-    /** HubSpot. */
-    interface Hubspot {
-        /** Where requests that workflows address to https://api.hubapi.com really go. */
-        @WithDefault("https://api.hubapi.com")
-        URI apiUrl();
+    /** HubSpot: only where requests that workflows address to https://api.hubapi.com really go; never the OAuth app. */
+    interface Hubspot extends HubSpotSettings.Api {
     }
 
     /** The executor itself. */

@@ -63,7 +63,7 @@ public class FetchGateway {
         var rl = config.executor().rateLimit();
         this.budgets = new RateBudgets(rl.max(), rl.interval(), rl.margin());
         this.guard = new EgressGuard(config.executor().egress().allow().orElse(List.of()));
-        URI base = config.hubspot().apiUrl();
+        URI base = URI.create(config.hubspot().apiUrl());
         this.hubspotBase = base.getPath() != null && base.getPath().endsWith("/")
                 ? URI.create(base.toString().substring(0, base.toString().length() - 1)) : base;
         this.http = http;

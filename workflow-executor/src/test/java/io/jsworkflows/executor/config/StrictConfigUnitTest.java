@@ -20,4 +20,12 @@ class StrictConfigUnitTest {
     void aMisspeltKeyFailsTheStart() {
         StrictConfig.assertMisspeltKeyFails(ExecutorConfig.class, OPERATOR, "jsw.executor.default-timout");
     }
+
+    @Test
+    void aSecretTheExecutorMustNotHoldFailsTheStart() {
+        // the shared groups are composed per service: the executor maps the token ring and the API URL only
+        StrictConfig.assertMisspeltKeyFails(ExecutorConfig.class, OPERATOR, "jsw.hubspot.client-secret");
+        StrictConfig.assertMisspeltKeyFails(ExecutorConfig.class, OPERATOR, "jsw.crypto.grant-keys");
+        StrictConfig.assertMisspeltKeyFails(ExecutorConfig.class, OPERATOR, "jsw.crypto.source-keys");
+    }
 }
