@@ -10,6 +10,9 @@ import io.jsworkflows.kafkabroker.KafkaProcessBroker;
  */
 public final class SharedKafka {
 
+    /** The broker version of the process broker (kafka-broker-dist) and of the container, so both paths test the same Kafka. */
+    static final String KAFKA_VERSION = "4.4.0";
+
     private static String bootstrap;
     private static long brokerPid = -1;
 
@@ -21,7 +24,7 @@ public final class SharedKafka {
             long t0 = System.nanoTime();
             try {
                 if (TestServers.useTestcontainers()) {
-                    var container = new org.testcontainers.kafka.KafkaContainer("apache/kafka:4.1.1");
+                    var container = new org.testcontainers.kafka.KafkaContainer("apache/kafka:" + KAFKA_VERSION);
                     container.start();
                     bootstrap = container.getBootstrapServers();
                     TestServers.log("kafka (testcontainers) started in %d ms at %s", ms(t0), bootstrap);

@@ -17,6 +17,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 public final class SharedPostgres {
 
+    /** The PostgreSQL major version of the zonky binaries (pg-binaries.version) and of the container. */
+    static final int POSTGRES_MAJOR = 18;
+
     public static final String DATABASE = "jsw";
     public static final String USER = "postgres";
     public static final String PASSWORD = "postgres";
@@ -32,7 +35,7 @@ public final class SharedPostgres {
             long t0 = System.nanoTime();
             try {
                 if (TestServers.useTestcontainers()) {
-                    var container = new org.testcontainers.postgresql.PostgreSQLContainer("postgres:17-alpine")
+                    var container = new org.testcontainers.postgresql.PostgreSQLContainer("postgres:" + POSTGRES_MAJOR + "-alpine")
                             .withDatabaseName(DATABASE).withUsername(USER).withPassword(PASSWORD);
                     container.start();
                     jdbcUrl = container.getJdbcUrl();
