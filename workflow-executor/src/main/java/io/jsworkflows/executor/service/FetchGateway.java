@@ -161,9 +161,13 @@ public class FetchGateway {
             }
             CompletableFuture<Void> slot = wait.isZero() ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS));
-            return slot.thenCompose(x -> once(token)).thenCompose(r -> {
+            long[] sentAt = new long[1];
+            return slot.thenCompose(x -> {
+                sentAt[0] = System.nanoTime();
+                return once(token);
+            }).thenCompose(r -> {
                 if (hubId != null) {
-                    budgets.observe(hubId, intHeader(r, "x-hubspot-ratelimit-max"), intHeader(r, "x-hubspot-ratelimit-remaining"),
+                    budgets.observe(hubId, sentAt[0], intHeader(r, "x-hubspot-ratelimit-max"), intHeader(r, "x-hubspot-ratelimit-remaining"),
                             longHeader(r, "x-hubspot-ratelimit-interval-milliseconds"));
                 }
                 if (hubspot && r.status() == 429) {

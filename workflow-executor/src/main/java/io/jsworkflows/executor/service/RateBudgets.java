@@ -11,7 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * interval, and requests this replica did not make, e.g. other replicas or other apps' calls). A slot counts from its
  * request's answer once that came (HubSpot counted the request by then at the latest), not from its reservation: on a
  * loaded machine a burst of requests reserved at once reaches HubSpot over hundreds of milliseconds, and the next
- * window's requests, sent on time, would otherwise meet the burst's stragglers in HubSpot's window (429s).
+ * window's requests, sent on time, would otherwise meet the burst's stragglers in HubSpot's window (429s). HubSpot's
+ * count is compared with this budget's own sends in the window before the counted request was sent (a record of send
+ * times kept beside the ring, whose past slots are overwritten while many runs wait): only the difference is someone
+ * else's.
  */
 public final class RateBudgets {
 
@@ -31,9 +34,13 @@ public final class RateBudgets {
         return Duration.ofNanos(reserveAt(hubId, System.nanoTime()));
     }
 
-    /** Applies HubSpot's rate-limit headers of a response (values may be null when absent); every answer calls it. */
-    public void observe(long hubId, Integer max, Integer remaining, Long intervalMillis) {
-        observeAt(hubId, System.nanoTime(), max, remaining, intervalMillis);
+    /**
+     * Applies HubSpot's rate-limit headers of a response (values may be null when absent); every answer calls it.
+     * {@code sentAtNanos} is when its request was sent ({@link System#nanoTime()}): HubSpot's count is as of the request's
+     * arrival, so it is compared with this budget's sends in the window before that moment, not before the answer.
+     */
+    public void observe(long hubId, long sentAtNanos, Integer max, Integer remaining, Long intervalMillis) {
+        observeAt(hubId, System.nanoTime(), sentAtNanos, max, remaining, intervalMillis);
     }
 
     long reserveAt(long hubId, long now) {
@@ -41,7 +48,11 @@ public final class RateBudgets {
     }
 
     void observeAt(long hubId, long now, Integer max, Integer remaining, Long intervalMillis) {
-        budget(hubId).observe(now, max, remaining, intervalMillis);
+        observeAt(hubId, now, now, max, remaining, intervalMillis);
+    }
+
+    void observeAt(long hubId, long now, long sentAt, Integer max, Integer remaining, Long intervalMillis) {
+        budget(hubId).observe(now, sentAt, max, remaining, intervalMillis);
     }
 
     /** After a 429: no request to this portal before the interval has passed. */
@@ -64,6 +75,12 @@ public final class RateBudgets {
         private long interval;
         /** The newest slots whose answer has not come yet (they count from their reservation until it does). */
         private int unanswered;
+        /**
+         * Send times of this budget's requests still within a window of now, oldest first, to compare with HubSpot's
+         * count. Not the ring: while many runs wait, the ring holds slots reserved up to two windows ahead and has
+         * overwritten the past ones, whose requests HubSpot still counts.
+         */
+        private final java.util.ArrayDeque<Long> sends = new java.util.ArrayDeque<>();
 
         Budget(int max, long interval) {
             this.slots = new long[max];
@@ -77,10 +94,20 @@ public final class RateBudgets {
             slots[head] = slot;
             head = (head + 1) % slots.length;
             unanswered = Math.min(unanswered + 1, slots.length);
+            sends.addLast(slot);
+            prune(now);
             return slot - now;
         }
 
-        synchronized void observe(long now, Integer max, Integer remaining, Long intervalMillis) {
+        /** Sends are kept for two windows: an answer may be about a request sent up to a window ago (timeouts are shorter). */
+        private void prune(long now) {
+            long oldest = now - 2 * (interval + marginNanos);
+            while (!sends.isEmpty() && sends.peekFirst() <= oldest) {
+                sends.pollFirst();
+            }
+        }
+
+        synchronized void observe(long now, long sentAt, Integer max, Integer remaining, Long intervalMillis) {
             if (unanswered > 0) {
                 // an answer came: the oldest request still unanswered was counted by HubSpot at the latest now
                 int i = Math.floorMod(head - unanswered, slots.length);
@@ -97,11 +124,13 @@ public final class RateBudgets {
             }
             if (max != null && remaining != null && max - remaining > 0) {
                 // HubSpot counted more requests in its window than this budget sent: fill the gap with slots at now
-                // (the scan is O(max): skipped when HubSpot counted none, e.g. a budget raised far above HubSpot's own)
+                // (the scan is over the window's sends: skipped when HubSpot counted none)
                 long window = interval + marginNanos;
+                prune(now);
+                // this budget's requests HubSpot could have counted when it counted this one (a window before it was sent)
                 int used = 0;
-                for (long s : slots) {
-                    if (s > now - window && s <= now) {
+                for (long s : sends) {
+                    if (s > sentAt - window && s <= sentAt) {
                         used++;
                     }
                 }
@@ -110,6 +139,7 @@ public final class RateBudgets {
                     long slot = Math.max(now, slots[head]);
                     slots[head] = slot;
                     head = (head + 1) % slots.length;
+                    sends.addLast(slot); // someone else's request: counted as sent from now on
                 }
                 if (gap > 0) {
                     unanswered = 0; // the ring moved under them; HubSpot's count just set the budget right
