@@ -17,7 +17,7 @@ public class Ciphers {
     private final TokenCipher token;
     private final TokenCipher source;
 
-    public Ciphers(JswConfig config) {
+    public Ciphers(ConnectionsConfig config) {
         this.grant = TokenCipher.fromConfig(config.crypto().grantKeys().orElse(null),
                 "grant key ring (jsw.crypto.grant-keys / JSW_CRYPTO_GRANT_KEYS)");
         this.token = TokenCipher.fromConfig(config.crypto().tokenKeys().orElse(null),

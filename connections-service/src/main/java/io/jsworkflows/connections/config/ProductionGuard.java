@@ -19,16 +19,16 @@ import io.quarkus.runtime.Startup;
 @ApplicationScoped
 public class ProductionGuard {
 
-    public ProductionGuard(JswConfig config, @ConfigProperty(name = "quarkus.datasource.password") Optional<String> dbPassword) {
+    public ProductionGuard(ConnectionsConfig config, @ConfigProperty(name = "quarkus.datasource.password") Optional<String> dbPassword) {
         if (LaunchMode.current() == LaunchMode.NORMAL) {
-            check(config.publicUrl(), dbPassword);
+            check(config.connections().publicUrl(), dbPassword);
         }
     }
 
     static void check(Optional<String> publicUrl, Optional<String> dbPassword) {
         if (publicUrl.filter(u -> !u.isBlank()).isEmpty()) {
-            throw new IllegalStateException("jsw.public-url (JSW_PUBLIC_URL) is not set: in production the service needs its "
-                    + "external base URL, e.g. https://connections.example.com, to build redirect_uri and the connect links.");
+            throw new IllegalStateException("jsw.connections.public-url (JSW_CONNECTIONS_PUBLIC_URL) is not set: in production "
+                    + "the service needs its external base URL, e.g. https://connections.example.com, to build redirect_uri and the connect links.");
         }
         if (dbPassword.filter(p -> !p.isBlank()).isEmpty()) {
             throw new IllegalStateException("The database password (JSW_DB_PASSWORD) is not set: production has no default.");

@@ -23,7 +23,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
-import io.jsworkflows.connections.config.JswConfig;
+import io.jsworkflows.connections.config.ConnectionsConfig;
 import io.jsworkflows.connections.persistence.OutboxRecord;
 import io.jsworkflows.contracts.CloudEventTypes;
 import io.jsworkflows.contracts.PlatformHeaders;
@@ -50,7 +50,7 @@ public class OutboxRelay {
     /** Arbitrary constant naming the relay's advisory lock ("jswoutbx"). */
     private static final long LOCK_KEY = 0x6a73776f75746278L;
 
-    private final JswConfig config;
+    private final ConnectionsConfig config;
     private final EntityManager em;
     private final Map<String, Object> kafkaConfig;
     private final Counter published;
@@ -60,12 +60,12 @@ public class OutboxRelay {
     private volatile KafkaProducer<String, String> producer;
     private volatile boolean paused;
 
-    public OutboxRelay(JswConfig config, EntityManager em, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+    public OutboxRelay(ConnectionsConfig config, EntityManager em, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             MeterRegistry meters) {
         this.config = config;
         this.em = em;
         this.kafkaConfig = kafkaConfig;
-        this.paused = !config.outbox().enabled();
+        this.paused = !config.connections().outbox().enabled();
         this.published = meters.counter("jsw.outbox.published");
         this.failures = meters.counter("jsw.outbox.failures");
         // for alerting: a growing backlog or an old pending row means Kafka is not taking the relay's records
@@ -82,7 +82,7 @@ public class OutboxRelay {
         paused = false;
     }
 
-    @Scheduled(every = "${jsw.outbox.poll-interval:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${jsw.connections.outbox.poll-interval:1s}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         if (paused) {
             return;
@@ -90,7 +90,7 @@ public class OutboxRelay {
         try {
             // drain: several batches per tick when there is a backlog
             for (int i = 0; i < 20 && !paused; i++) {
-                if (relayBatch() < config.outbox().batchSize()) {
+                if (relayBatch() < config.connections().outbox().batchSize()) {
                     return;
                 }
             }
@@ -122,7 +122,7 @@ public class OutboxRelay {
                 return 0; // another replica is relaying
             }
             List<OutboxRecord> rows = OutboxRecord.<OutboxRecord>find("publishedAt is null order by id")
-                    .page(0, config.outbox().batchSize()).list();
+                    .page(0, config.connections().outbox().batchSize()).list();
             if (rows.isEmpty()) {
                 return 0;
             }
@@ -152,10 +152,10 @@ public class OutboxRelay {
 
     @Scheduled(every = "1h", delayed = "1m")
     void purge() {
-        Instant cutoff = Instant.now().minus(config.outbox().retention());
+        Instant cutoff = Instant.now().minus(config.connections().outbox().retention());
         long n = QuarkusTransaction.requiringNew().call(() -> OutboxRecord.delete("publishedAt < ?1", cutoff));
         if (n > 0) {
-            LOG.infof("purged %d published outbox rows older than %s", n, config.outbox().retention());
+            LOG.infof("purged %d published outbox rows older than %s", n, config.connections().outbox().retention());
         }
     }
 

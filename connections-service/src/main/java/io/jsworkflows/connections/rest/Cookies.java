@@ -3,7 +3,7 @@ package io.jsworkflows.connections.rest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.NewCookie;
 
-import io.jsworkflows.connections.config.JswConfig;
+import io.jsworkflows.connections.config.ConnectionsConfig;
 import io.jsworkflows.connections.service.ConnectionService;
 
 /** The web page's cookies: HttpOnly, SameSite=Lax, and Secure whenever the service is reached over https. */
@@ -12,8 +12,8 @@ public class Cookies {
 
     private final boolean secure;
 
-    public Cookies(JswConfig config) {
-        this.secure = secure(config.web().secureCookie(), config.publicUrl());
+    public Cookies(ConnectionsConfig config) {
+        this.secure = secure(config.connections().web().secureCookie(), config.connections().publicUrl());
     }
 
     /** Secure when asked for, or whenever the public URL is https (a browser would otherwise send them in clear). */

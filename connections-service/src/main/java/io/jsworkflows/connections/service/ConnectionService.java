@@ -16,7 +16,7 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import io.jsworkflows.connections.config.Ciphers;
-import io.jsworkflows.connections.config.JswConfig;
+import io.jsworkflows.connections.config.ConnectionsConfig;
 import io.jsworkflows.connections.persistence.Connection;
 import io.jsworkflows.connections.persistence.ConnectionAudit;
 import io.jsworkflows.connections.persistence.OAuthState;
@@ -53,12 +53,12 @@ public class ConnectionService {
     record Selection(List<String> resources, List<String> scopes) {
     }
 
-    private final JswConfig config;
+    private final ConnectionsConfig config;
     private final Outbox outbox;
     private final Ciphers ciphers;
     private final HubSpotOAuth hubspot;
 
-    public ConnectionService(JswConfig config, Outbox outbox, Ciphers ciphers, HubSpotOAuth hubspot) {
+    public ConnectionService(ConnectionsConfig config, Outbox outbox, Ciphers ciphers, HubSpotOAuth hubspot) {
         this.config = config;
         this.outbox = outbox;
         this.ciphers = ciphers;
@@ -185,7 +185,7 @@ public class ConnectionService {
         s.requestedScopes = sel.scopes();
         s.redirectUri = redirectUri(baseUrl);
         s.createdAt = now;
-        s.expiresAt = now.plus(config.oauth().stateTtl());
+        s.expiresAt = now.plus(config.connections().oauth().stateTtl());
         s.persist();
         ConnectionView view = ConnectionView.of(c);
         // the response shows the scopes this authorization asks for
@@ -234,7 +234,7 @@ public class ConnectionService {
     }
 
     private String base(String baseUrl) {
-        String base = config.publicUrl().filter(u -> !u.isBlank()).orElse(baseUrl);
+        String base = config.connections().publicUrl().filter(u -> !u.isBlank()).orElse(baseUrl);
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }

@@ -13,7 +13,7 @@ import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
-import io.jsworkflows.connections.config.JswConfig;
+import io.jsworkflows.connections.config.ConnectionsConfig;
 import io.quarkus.oidc.client.OidcClient;
 import io.quarkus.oidc.client.Tokens;
 
@@ -76,9 +76,9 @@ public class HubSpotOAuth {
 
     private final OidcClient tokenEndpoint;
     private final HubSpotOAuthApi api;
-    private final JswConfig config;
+    private final ConnectionsConfig config;
 
-    public HubSpotOAuth(OidcClient tokenEndpoint, @RestClient HubSpotOAuthApi api, JswConfig config) {
+    public HubSpotOAuth(OidcClient tokenEndpoint, @RestClient HubSpotOAuthApi api, ConnectionsConfig config) {
         this.tokenEndpoint = tokenEndpoint;
         this.api = api;
         this.config = config;
@@ -88,7 +88,7 @@ public class HubSpotOAuth {
         Tokens t;
         try {
             t = tokenEndpoint.getTokens(Map.of("code", code, "redirect_uri", redirectUri))
-                    .await().atMost(config.oauth().httpTimeout());
+                    .await().atMost(config.connections().oauth().httpTimeout());
         } catch (RuntimeException e) {
             String text = String.valueOf(e.getMessage());
             Integer status = match(STATUS, text).map(Integer::valueOf).orElse(null);

@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.jsworkflows.connections.config.JswConfig;
+import io.jsworkflows.connections.config.ConnectionsConfig;
 import io.jsworkflows.connections.persistence.Connection;
 import io.jsworkflows.connections.persistence.ConnectionAudit;
 import io.jsworkflows.connections.persistence.OAuthState;
@@ -25,10 +25,10 @@ public class OAuthPurge {
 
     private static final Logger LOG = Logger.getLogger(OAuthPurge.class);
 
-    private final JswConfig config;
+    private final ConnectionsConfig config;
     private final Outbox outbox;
 
-    public OAuthPurge(JswConfig config, Outbox outbox) {
+    public OAuthPurge(ConnectionsConfig config, Outbox outbox) {
         this.config = config;
         this.outbox = outbox;
     }
@@ -37,8 +37,8 @@ public class OAuthPurge {
     public void purge() {
         Instant now = Instant.now();
         long states = QuarkusTransaction.requiringNew().call(() -> OAuthState.delete("expiresAt < ?1",
-                now.minus(config.oauth().stateRetention())));
-        Instant cutoff = now.minus(config.oauth().pendingRetention());
+                now.minus(config.connections().oauth().stateRetention())));
+        Instant cutoff = now.minus(config.connections().oauth().pendingRetention());
         List<String> abandoned = QuarkusTransaction.requiringNew().call(() -> Connection.<Connection>list(
                 "status = ?1 and grantVersion = 0 and updatedAt < ?2", ConnectionStatus.PENDING, cutoff).stream().map(c -> c.id).toList());
         int purged = 0;
@@ -64,7 +64,7 @@ public class OAuthPurge {
         a.action = "PURGED";
         a.grantVersion = 0;
         a.revokedAtHubspot = false;
-        a.detail = "Never authorized within " + config.oauth().pendingRetention() + "; nothing to revoke.";
+        a.detail = "Never authorized within " + config.connections().oauth().pendingRetention() + "; nothing to revoke.";
         a.occurredAt = Instant.now();
         a.persist();
         c.status = ConnectionStatus.DELETED;

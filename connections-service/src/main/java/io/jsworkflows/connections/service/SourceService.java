@@ -12,7 +12,7 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import io.jsworkflows.connections.config.Ciphers;
-import io.jsworkflows.connections.config.JswConfig;
+import io.jsworkflows.connections.config.ConnectionsConfig;
 import io.jsworkflows.connections.persistence.TriggerSource;
 import io.jsworkflows.contracts.ShopifyHeaders;
 import io.jsworkflows.contracts.Topics;
@@ -34,9 +34,9 @@ public class SourceService {
 
     private final Outbox outbox;
     private final Ciphers ciphers;
-    private final JswConfig config;
+    private final ConnectionsConfig config;
 
-    public SourceService(Outbox outbox, Ciphers ciphers, JswConfig config) {
+    public SourceService(Outbox outbox, Ciphers ciphers, ConnectionsConfig config) {
         this.outbox = outbox;
         this.ciphers = ciphers;
         this.config = config;
@@ -106,7 +106,7 @@ public class SourceService {
     }
 
     String ingressUrl(String sourceId) {
-        String base = config.ingress().publicUrl();
+        String base = config.connections().ingress().publicUrl();
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }

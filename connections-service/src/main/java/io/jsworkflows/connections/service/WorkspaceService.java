@@ -11,7 +11,7 @@ import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
-import io.jsworkflows.connections.config.JswConfig;
+import io.jsworkflows.connections.config.ConnectionsConfig;
 import io.jsworkflows.connections.persistence.ApiKey;
 import io.jsworkflows.connections.persistence.Workspace;
 
@@ -36,10 +36,10 @@ public class WorkspaceService {
     public record NewKey(String id, String prefix, String apiKey, Instant createdAt) {
     }
 
-    private final JswConfig config;
+    private final ConnectionsConfig config;
     private final SessionService sessions;
 
-    public WorkspaceService(JswConfig config, SessionService sessions) {
+    public WorkspaceService(ConnectionsConfig config, SessionService sessions) {
         this.config = config;
         this.sessions = sessions;
     }
@@ -167,13 +167,14 @@ public class WorkspaceService {
     /** Checks the bootstrap admin key; 401 for a missing or wrong key, 403 when no admin key is configured. */
     public void requireAdmin(String authorizationHeader) {
         String key = bearer(authorizationHeader);
-        Optional<String> admin = config.adminKey().filter(s -> !s.isBlank());
+        Optional<String> admin = config.connections().adminKey().filter(s -> !s.isBlank());
         if (admin.isEmpty()) {
             throw new ApiProblem(403, "admin-disabled", "Admin API disabled",
-                    "No bootstrap admin key is configured. Set jsw.admin-key (JSW_ADMIN_KEY) to enable the admin API.");
+                    "No bootstrap admin key is configured. Set jsw.connections.admin-key (JSW_CONNECTIONS_ADMIN_KEY) to enable "
+                            + "the admin API.");
         }
         if (!Secrets.sameSecret(key, admin.get())) {
-            throw ApiProblem.unauthorized("This endpoint needs the bootstrap admin key (jsw.admin-key) as "
+            throw ApiProblem.unauthorized("This endpoint needs the bootstrap admin key (jsw.connections.admin-key) as "
                     + "'Authorization: Bearer <admin key>'; the key sent is not it.");
         }
     }

@@ -33,8 +33,8 @@ class ProductionConfigUnitTest {
 
     @Test
     void prodRefusesToStartWithoutAPublicUrlOrADatabasePassword() {
-        assertThatThrownBy(() -> ProductionGuard.check(Optional.empty(), Optional.of("s3cret"))).hasMessageContaining("JSW_PUBLIC_URL");
-        assertThatThrownBy(() -> ProductionGuard.check(Optional.of(" "), Optional.of("s3cret"))).hasMessageContaining("JSW_PUBLIC_URL");
+        assertThatThrownBy(() -> ProductionGuard.check(Optional.empty(), Optional.of("s3cret"))).hasMessageContaining("JSW_CONNECTIONS_PUBLIC_URL");
+        assertThatThrownBy(() -> ProductionGuard.check(Optional.of(" "), Optional.of("s3cret"))).hasMessageContaining("JSW_CONNECTIONS_PUBLIC_URL");
         assertThatThrownBy(() -> ProductionGuard.check(Optional.of("https://c.example.com"), Optional.empty()))
                 .hasMessageContaining("JSW_DB_PASSWORD");
         assertThatCode(() -> ProductionGuard.check(Optional.of("https://c.example.com"), Optional.of("s3cret"))).doesNotThrowAnyException();
@@ -44,6 +44,6 @@ class ProductionConfigUnitTest {
     void devAndTestKeepTheirLocalDefaults() throws IOException {
         SmallRyeConfig dev = config("dev");
         assertThat(dev.getValue("quarkus.datasource.password", String.class)).isEqualTo("jsw");
-        assertThat(dev.getOptionalValue("jsw.public-url", String.class)).isEmpty();
+        assertThat(dev.getOptionalValue("jsw.connections.public-url", String.class)).isEmpty();
     }
 }

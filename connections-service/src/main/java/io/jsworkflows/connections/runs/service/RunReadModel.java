@@ -10,7 +10,7 @@ import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
-import io.jsworkflows.connections.config.JswConfig;
+import io.jsworkflows.connections.config.ConnectionsConfig;
 import io.jsworkflows.connections.runs.persistence.DeadLetterEntry;
 import io.jsworkflows.connections.runs.persistence.Run;
 import io.jsworkflows.connections.runs.persistence.RunEventEntry;
@@ -32,9 +32,9 @@ public class RunReadModel {
 
     private static final Logger LOG = Logger.getLogger(RunReadModel.class);
 
-    private final JswConfig config;
+    private final ConnectionsConfig config;
 
-    public RunReadModel(JswConfig config) {
+    public RunReadModel(ConnectionsConfig config) {
         this.config = config;
     }
 
@@ -62,7 +62,7 @@ public class RunReadModel {
             LOG.debugf("ignoring run event %s of run %s: no workspace, workflow or time", e.eventId(), e.runId());
             return false;
         }
-        if (e.occurredAt().isBefore(Instant.now().minus(config.runs().retention()))) {
+        if (e.occurredAt().isBefore(Instant.now().minus(config.connections().runs().retention()))) {
             return false; // past retention: a rewound topic must not bring purged runs back
         }
         if (RunEventEntry.findById(e.eventId()) != null) {
@@ -146,7 +146,7 @@ public class RunReadModel {
             return false;
         }
         Instant at = d.deadLetteredAt() == null ? Instant.now() : d.deadLetteredAt();
-        if (at.isBefore(Instant.now().minus(config.runs().deadLetterRetention()))) {
+        if (at.isBefore(Instant.now().minus(config.connections().runs().deadLetterRetention()))) {
             return false;
         }
         String id = d.runId() != null ? d.runId() : "dlq-" + partition + "-" + offset;

@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.jsworkflows.connections.config.JswConfig;
+import io.jsworkflows.connections.config.ConnectionsConfig;
 import io.jsworkflows.connections.runs.client.ExecutorWorkflowsApi;
 import io.jsworkflows.connections.service.WorkspaceService;
 import io.jsworkflows.contracts.json.ContractsJson;
@@ -53,23 +53,23 @@ public class WorkflowDeployer {
     private final WorkspaceService workspaces;
     private final Optional<ExecutorWorkflowsApi> executor;
 
-    public WorkflowDeployer(JswConfig config, WorkspaceService workspaces) {
+    public WorkflowDeployer(ConnectionsConfig config, WorkspaceService workspaces) {
         this.workspaces = workspaces;
-        this.executor = config.web().executorUrl().map(url -> QuarkusRestClientBuilder.newBuilder().baseUri(url)
+        this.executor = config.connections().web().executorUrl().map(url -> QuarkusRestClientBuilder.newBuilder().baseUri(url)
                 .connectTimeout(5, TimeUnit.SECONDS).readTimeout(30, TimeUnit.SECONDS)
                 // the executor's 4xx is its answer (why not deployed, shown on the page), read from the response, not thrown
                 .disableDefaultMapper(true).build(ExecutorWorkflowsApi.class));
     }
 
-    /** Whether this service knows where the executor is (jsw.web.executor-url). */
+    /** Whether this service knows where the executor is (jsw.connections.web.executor-url). */
     public boolean enabled() {
         return executor.isPresent();
     }
 
     public Outcome deploy(String workspaceId, Request r) {
         if (executor.isEmpty()) {
-            return Outcome.refused("Deploying from the page is not configured: set jsw.web.executor-url (JSW_WEB_EXECUTOR_URL) "
-                    + "on connections-service, or deploy with ./jsw workflows deploy.");
+            return Outcome.refused("Deploying from the page is not configured: set jsw.connections.web.executor-url "
+                    + "(JSW_CONNECTIONS_WEB_EXECUTOR_URL) on connections-service, or deploy with ./jsw workflows deploy.");
         }
         String id = r.workflowId() == null ? "" : r.workflowId().strip();
         if (id.isEmpty()) {

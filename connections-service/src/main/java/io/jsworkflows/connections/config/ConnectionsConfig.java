@@ -5,55 +5,59 @@ import java.util.Optional;
 
 import jakarta.validation.constraints.Pattern;
 
+import io.jsworkflows.contracts.config.HubSpotSettings;
+import io.jsworkflows.contracts.config.KeyRings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
-/** Typed configuration of connections-service; every property also reads from its env var (JSW_HUBSPOT_API_URL, ...). */
+/**
+ * Typed configuration of connections-service; every property also reads from its env var (jsw.x.y ⇄ JSW_X_Y). The
+ * shared groups ({@code jsw.crypto.*}, {@code jsw.hubspot.*}) come from platform-contracts; this service's own settings
+ * live under {@code jsw.connections.*}.
+ */
 @ConfigMapping(prefix = "jsw")
-public interface JswConfig {
+public interface ConnectionsConfig {
 
     Crypto crypto();
 
     Hubspot hubspot();
 
-    /** External base URL of this service; redirect_uri = public-url + /oauth/hubspot/callback. Unset: derived per request. */
-    Optional<String> publicUrl();
+    Connections connections();
 
-    /** Bootstrap admin key that may create workspaces. Unset: the admin API refuses every call. */
-    Optional<String> adminKey();
-
-    Oauth oauth();
-
-    Ingress ingress();
-
-    Outbox outbox();
-
-    Web web();
-
-    Runs runs();
-
-    interface Crypto {
-        /** Key ring sealing refresh tokens (shared with token-refresher). */
-        Optional<String> grantKeys();
-
-        /** Key ring sealing access tokens (shared with token-refresher and executors). */
-        Optional<String> tokenKeys();
-
-        /** Key ring sealing trigger sources' webhook signing secrets (shared with webhook-gateway only). */
-        Optional<String> sourceKeys();
+    /**
+     * Key rings: grant (seals refresh tokens, shared with token-refresher), token (opens access tokens, shared with
+     * token-refresher and executors) and source (seals trigger sources' webhook signing secrets, shared with
+     * webhook-gateway only).
+     */
+    interface Crypto extends KeyRings.GrantKeys, KeyRings.TokenKeys, KeyRings.SourceKeys {
     }
 
-    interface Hubspot {
-        @WithDefault("https://api.hubapi.com")
-        String apiUrl();
+    /** HubSpot's API base, the OAuth app and where browsers are sent to grant access. */
+    interface Hubspot extends HubSpotSettings.App, HubSpotSettings.Authorize {
+    }
 
-        @WithDefault("https://app.hubspot.com/oauth/authorize")
-        String authorizeUrl();
+    /** connections-service itself. */
+    interface Connections {
 
-        Optional<String> clientId();
+        /**
+         * External base URL of this service; redirect_uri = public-url + /oauth/hubspot/callback. Unset: derived per
+         * request.
+         */
+        Optional<String> publicUrl();
 
-        Optional<String> clientSecret();
+        /** Bootstrap admin key that may create workspaces. Unset: the admin API refuses every call. */
+        Optional<String> adminKey();
+
+        Oauth oauth();
+
+        Ingress ingress();
+
+        Outbox outbox();
+
+        Web web();
+
+        Runs runs();
     }
 
     interface Ingress {
@@ -63,7 +67,8 @@ public interface JswConfig {
          */
         @WithName("public-url")
         @Pattern(regexp = "https?://[^\\s?#]+", message = "must be an absolute http(s) URL without query or fragment, "
-                + "e.g. https://hooks.example.com (set jsw.ingress.public-url / JSW_INGRESS_PUBLIC_URL)")
+                + "e.g. https://hooks.example.com "
+                + "(set jsw.connections.ingress.public-url / JSW_CONNECTIONS_INGRESS_PUBLIC_URL)")
         String publicUrl();
     }
 
