@@ -29,15 +29,15 @@ public final class ServiceEnvironment {
             }
             case "connections-service" -> {
                 env.putAll(hubspot(w));
-                env.put("JSW_PUBLIC_URL", w.connectionsUrl());
-                env.put("JSW_ADMIN_KEY", keys.adminKey());
+                env.put("JSW_CONNECTIONS_PUBLIC_URL", w.connectionsUrl());
+                env.put("JSW_CONNECTIONS_ADMIN_KEY", keys.adminKey());
                 env.put("JSW_CRYPTO_GRANT_KEYS", keys.grantRing());
                 env.put("JSW_CRYPTO_TOKEN_KEYS", keys.tokenRing());
                 env.put("JSW_CRYPTO_SOURCE_KEYS", keys.sourceRing());
                 // a source's ingress URL (what the shop owner enters in Shopify) points at the gateway
-                env.put("JSW_INGRESS_PUBLIC_URL", w.gatewayUrl());
+                env.put("JSW_CONNECTIONS_INGRESS_PUBLIC_URL", w.gatewayUrl());
                 // the workflows page deploys through the executor's deploy API
-                env.put("JSW_WEB_EXECUTOR_URL", w.executorUrl());
+                env.put("JSW_CONNECTIONS_WEB_EXECUTOR_URL", w.executorUrl());
                 env.put("JSW_DB_URL", w.db().url());
                 env.put("JSW_DB_USER", w.db().user());
                 env.put("JSW_DB_PASSWORD", w.db().password());

@@ -88,8 +88,16 @@ class DockerComposeTest {
         });
         assertThat(holders).containsExactlyInAnyOrder("connections-service", "webhook-gateway");
         assertThat(services.path("webhook-gateway").path("depends_on").has("connections-service")).isTrue();
-        assertThat(services.path("connections-service").path("environment").path("JSW_INGRESS_PUBLIC_URL").asText())
+        assertThat(services.path("connections-service").path("environment").path("JSW_CONNECTIONS_INGRESS_PUBLIC_URL").asText())
                 .contains("localhost:8084");
+    }
+
+    /** keys.env keeps naming the admin key JSW_ADMIN_KEY (existing files keep working); compose hands it on under the service's name. */
+    @Test
+    void theAdminKeyFromKeysEnvReachesConnectionsServiceUnderItsOwnName() throws IOException {
+        JsonNode env = Repo.YAML.readTree(Files.readString(file)).path("services").path("connections-service").path("environment");
+        assertThat(env.path("JSW_CONNECTIONS_ADMIN_KEY").asText()).startsWith("${JSW_ADMIN_KEY:?");
+        assertThat(env.has("JSW_ADMIN_KEY")).isFalse();
     }
 
     /** Same variable names as ./jsw up gives each service (resolving the YAML merge keys). */

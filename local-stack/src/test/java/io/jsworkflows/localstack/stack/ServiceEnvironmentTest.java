@@ -32,7 +32,10 @@ class ServiceEnvironmentTest {
             new ServiceWiring.OAuthClient("e2e-client", "e2e-client-secret"), ServiceWiring.loopbackEgress(41002),
             new ServiceWiring.Keys("e2e-grant", "e2e-token", "e2e-source", "e2e-admin"));
 
-    /** What jsw up gave each service before the harness shared this builder, to the letter. */
+    /**
+     * What jsw up gives each service, to the letter (connections-service's own settings under JSW_CONNECTIONS_*; the admin
+     * key comes from keys.env's JSW_ADMIN_KEY).
+     */
     @Test
     void jswUpGetsTheSameMapsAsBefore() {
         assertThat(ServiceEnvironment.of("hubspot-emulator", local)).containsExactlyInAnyOrderEntriesOf(Map.of("QUARKUS_LOG_CONSOLE_COLOR", "false"));
@@ -43,13 +46,13 @@ class ServiceEnvironmentTest {
                 Map.entry("JSW_HUBSPOT_AUTHORIZE_URL", "http://localhost:8090/oauth/authorize"),
                 Map.entry("JSW_HUBSPOT_CLIENT_ID", "jsw-local-client"),
                 Map.entry("JSW_HUBSPOT_CLIENT_SECRET", "jsw-local-secret"),
-                Map.entry("JSW_PUBLIC_URL", "http://localhost:8081"),
-                Map.entry("JSW_ADMIN_KEY", "a"),
+                Map.entry("JSW_CONNECTIONS_PUBLIC_URL", "http://localhost:8081"),
+                Map.entry("JSW_CONNECTIONS_ADMIN_KEY", "a"),
                 Map.entry("JSW_CRYPTO_GRANT_KEYS", "g:AAAA"),
                 Map.entry("JSW_CRYPTO_TOKEN_KEYS", "t:AAAA"),
                 Map.entry("JSW_CRYPTO_SOURCE_KEYS", "s:AAAA"),
-                Map.entry("JSW_INGRESS_PUBLIC_URL", "http://localhost:8084"),
-                Map.entry("JSW_WEB_EXECUTOR_URL", "http://localhost:8083"),
+                Map.entry("JSW_CONNECTIONS_INGRESS_PUBLIC_URL", "http://localhost:8084"),
+                Map.entry("JSW_CONNECTIONS_WEB_EXECUTOR_URL", "http://localhost:8083"),
                 Map.entry("JSW_DB_URL", "jdbc:postgresql://127.0.0.1:55432/jsw"),
                 Map.entry("JSW_DB_USER", "postgres"),
                 Map.entry("JSW_DB_PASSWORD", "postgres")));
@@ -86,11 +89,11 @@ class ServiceEnvironmentTest {
             assertThat(env.values()).as(module).noneMatch(v -> v.matches(".*(:(8081|8083|8084|8090|9092|55432)\\b|jsw-local|g:AAAA|t:AAAA|s:AAAA).*"));
         }
         assertThat(ServiceEnvironment.of("connections-service", harness)).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:41001")
-                .containsEntry("JSW_PUBLIC_URL", "http://localhost:41003")
+                .containsEntry("JSW_CONNECTIONS_PUBLIC_URL", "http://localhost:41003")
                 .containsEntry("JSW_HUBSPOT_AUTHORIZE_URL", "http://localhost:41002/oauth/authorize")
                 .containsEntry("JSW_HUBSPOT_CLIENT_ID", "e2e-client")
-                .containsEntry("JSW_INGRESS_PUBLIC_URL", "http://localhost:41005")
-                .containsEntry("JSW_WEB_EXECUTOR_URL", "http://localhost:41004")
+                .containsEntry("JSW_CONNECTIONS_INGRESS_PUBLIC_URL", "http://localhost:41005")
+                .containsEntry("JSW_CONNECTIONS_WEB_EXECUTOR_URL", "http://localhost:41004")
                 .containsEntry("JSW_DB_URL", "jdbc:postgresql://127.0.0.1:41006/e2e_1")
                 .containsEntry("JSW_DB_USER", "e2e-user");
         assertThat(ServiceEnvironment.of("workflow-executor", harness)).containsEntry("JSW_HUBSPOT_API_URL", "http://localhost:41002")
@@ -119,7 +122,8 @@ class ServiceEnvironmentTest {
             assertThat(held).as(module).isEqualTo(expected.get(module));
         }
         assertThat(ServiceEnvironment.of("workflow-executor", local)).doesNotContainKeys("JSW_HUBSPOT_CLIENT_SECRET",
-                "JSW_HUBSPOT_CLIENT_ID", "JSW_HUBSPOT_AUTHORIZE_URL", "JSW_CRYPTO_GRANT_KEYS", "JSW_CRYPTO_SOURCE_KEYS", "JSW_ADMIN_KEY");
+                "JSW_HUBSPOT_CLIENT_ID", "JSW_HUBSPOT_AUTHORIZE_URL", "JSW_CRYPTO_GRANT_KEYS", "JSW_CRYPTO_SOURCE_KEYS",
+                "JSW_CONNECTIONS_ADMIN_KEY");
         assertThat(ServiceEnvironment.of("webhook-gateway", local)).containsOnlyKeys("QUARKUS_LOG_CONSOLE_COLOR", "KAFKA_BOOTSTRAP_SERVERS",
                 "JSW_CRYPTO_SOURCE_KEYS");
     }

@@ -46,6 +46,6 @@ class StackRunnerEnvTest {
 
     @Test
     void sourcesIngressUrlsPointAtTheGateway() {
-        assertThat(ServiceEnvironment.of("connections-service", wiring)).containsEntry("JSW_INGRESS_PUBLIC_URL", "http://localhost:8084");
+        assertThat(ServiceEnvironment.of("connections-service", wiring)).containsEntry("JSW_CONNECTIONS_INGRESS_PUBLIC_URL", "http://localhost:8084");
     }
 }
