@@ -85,7 +85,7 @@ public final class BadInputDrill extends Drill {
         int recordLimit = intParam("record-limit", 262_144);
         Duration stateTtl = durationParam("state-ttl", Duration.ofSeconds(20));
         DrillPlatform.Env env = DrillPlatform.Env.defaults()
-                .connections(Map.of("JSW_OAUTH_STATE_TTL", stateTtl.toString()))
+                .connections(Map.of("JSW_CONNECTIONS_OAUTH_STATE_TTL", stateTtl.toString()))
                 .executor(Map.of("JSW_EXECUTOR_LIMITS_TRIGGER_RECORD_BYTES", Integer.toString(recordLimit)));
         r.measure("executor trigger-record limit / OAuth state TTL", "%d bytes / %d s (lowered so that oversized records and "
                 + "expired states are cheap to make)", recordLimit, stateTtl.toSeconds());
