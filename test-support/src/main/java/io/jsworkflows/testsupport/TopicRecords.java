@@ -90,7 +90,12 @@ public final class TopicRecords {
 
     /** Records every record written to the topic of the shared broker from now on; values parsed with {@code parse}. */
     public static <T> Recording<T> fromNow(String topic, Function<String, T> parse) {
-        return new Recording<>(SharedKafka.bootstrapServers(), topic, parse);
+        return new Recording<>(SharedKafka.bootstrapServers(), topic, parse, OffsetSpec.latest());
+    }
+
+    /** Records every record of the topic of the shared broker, from its beginning on; values parsed with {@code parse}. */
+    public static <T> Recording<T> fromBeginning(String topic, Function<String, T> parse) {
+        return new Recording<>(SharedKafka.bootstrapServers(), topic, parse, OffsetSpec.earliest());
     }
 
     /** One record as a {@link Recording} received it; {@code value} is null for a tombstone. */
@@ -102,7 +107,7 @@ public final class TopicRecords {
         }
     }
 
-    /** A running recording of a topic (all partitions) from the end offsets at its start. */
+    /** A running recording of a topic (all partitions) from the end (or first) offsets at its start. */
     public static final class Recording<T> implements AutoCloseable {
 
         private final List<Received<T>> received = new CopyOnWriteArrayList<>();
@@ -110,11 +115,11 @@ public final class TopicRecords {
         private final ConsumerTask<String, String> task;
         private volatile RuntimeException failure;
 
-        private Recording(String bootstrap, String topic, Function<String, T> parse) {
+        private Recording(String bootstrap, String topic, Function<String, T> parse, OffsetSpec from) {
             kafka = new KafkaCompanion(bootstrap);
             // the starting point is fixed here, before the test publishes anything
-            Map<TopicPartition, Long> end = offsets(kafka, partitions(kafka, List.of(topic)), OffsetSpec.latest());
-            task = kafka.consumeStrings().withPollTimeout(Duration.ofMillis(100)).fromOffsets(end, m -> m.invoke(r -> {
+            Map<TopicPartition, Long> start = offsets(kafka, partitions(kafka, List.of(topic)), from);
+            task = kafka.consumeStrings().withPollTimeout(Duration.ofMillis(100)).fromOffsets(start, m -> m.invoke(r -> {
                 try {
                     received.add(new Received<>(r.key(), r.value() == null ? null : parse.apply(r.value()), Instant.now(), r.headers()));
                 } catch (RuntimeException e) {

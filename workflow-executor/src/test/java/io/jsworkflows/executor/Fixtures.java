@@ -6,28 +6,21 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -43,6 +36,7 @@ import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.testsupport.HubSpotEmulator;
 import io.jsworkflows.testsupport.PlatformTopics;
 import io.jsworkflows.testsupport.SharedKafka;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.restassured.response.ValidatableResponse;
 
 /** Shared helpers of the executor's tests: topics, tokens, orders, deployments and tails of the output topics. */
@@ -212,35 +206,24 @@ final class Fixtures {
         return read("../examples/workflows/" + name);
     }
 
-    /** Every record of a topic since the tail started at its beginning, parsed. */
+    /** Every record of a topic since its beginning (KafkaCompanion, through test-support's TopicRecords), parsed. */
     static final class Tail<T> {
-        final List<T> values = new CopyOnWriteArrayList<>();
-        final List<String> raw = new CopyOnWriteArrayList<>();
+        private record Parsed<T>(String raw, T value) {
+        }
+
+        private final TopicRecords.Recording<Parsed<T>> recording;
 
         Tail(String topic, Class<T> type) {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
-            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
-            List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Thread.ofPlatform().daemon().name("test-tail-" + topic).start(() -> {
-                while (true) {
-                    for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(100))) {
-                        if (r.value() != null) {
-                            raw.add(r.value());
-                            values.add(ContractsJson.read(r.value(), type));
-                        }
-                    }
-                }
-            });
+            recording = TopicRecords.fromBeginning(topic, v -> new Parsed<>(v, ContractsJson.read(v, type)));
+        }
+
+        /** The records' values as written (tombstones left out). */
+        List<String> raw() {
+            return recording.all().stream().filter(r -> r.value() != null).map(r -> r.value().raw()).toList();
         }
 
         List<T> matching(Predicate<T> p) {
-            return values.stream().filter(p).toList();
+            return recording.all().stream().filter(r -> r.value() != null).map(r -> r.value().value()).filter(p).toList();
         }
     }
 }

@@ -5,19 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -38,7 +30,7 @@ import io.jsworkflows.executor.service.CrashGuard;
 import io.jsworkflows.executor.service.RunStart;
 import io.jsworkflows.testsupport.HubSpotApiTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
-import io.jsworkflows.testsupport.SharedKafka;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -76,12 +68,22 @@ class RunRecordsTest {
 
     static final String KEY = "test-key-1";
     static final String QUIET = "export class Workflow { async start(data) { console.log('order ' + data.name); } }";
-    static KeyTail inflight;
+    /** Every record of jsw.runs.inflight since its beginning: the keys of start marks and of their tombstones. */
+    static TopicRecords.Recording<String> inflight;
+
+    static List<String> keys() {
+        return inflight.all().stream().map(TopicRecords.Received::key).toList();
+    }
+
+    static List<String> tombstones() {
+        return inflight.all().stream().filter(r -> r.value() == null).map(TopicRecords.Received::key).toList();
+    }
 
     @BeforeAll
     static void init() {
         Fixtures.init();
-        inflight = new KeyTail(RunStart.TOPIC);
+        // the executor creates the topic at start
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> (inflight = TopicRecords.fromBeginning(RunStart.TOPIC, v -> v)) != null);
     }
 
     @Test
@@ -98,8 +100,8 @@ class RunRecordsTest {
         assertThat(Fixtures.runEvents().matching(e -> e.workflowId().equals("run-records"))).hasSize(n)
                 .extracting(RunEvent::type).containsOnly(RunEvent.Type.SUCCEEDED);
         // no record per run on jsw.runs.inflight; what the batch marks of the topic's one partition cost is per batch
-        assertThat(inflight.keys.stream().filter(k -> k.startsWith("run-records:")).toList()).isEmpty();
-        assertThat(inflight.keys.stream().filter(k -> k.contains("/orders.run-records/")).toList()).hasSizeLessThanOrEqualTo(2);
+        assertThat(keys().stream().filter(k -> k.startsWith("run-records:")).toList()).isEmpty();
+        assertThat(keys().stream().filter(k -> k.contains("/orders.run-records/")).toList()).hasSizeLessThanOrEqualTo(2);
     }
 
     @Test
@@ -136,10 +138,10 @@ class RunRecordsTest {
         assertThat(Fixtures.runEvents().matching(e -> e.workflowId().equals("batch-replay") && e.idempotencyKey().equals(poison)))
                 .extracting(RunEvent::type).containsExactly(RunEvent.Type.DEAD_LETTERED);
         // the replayed records ran with their own start marks (written, then removed); the one after the batch did not
-        await().atMost(Duration.ofSeconds(10)).until(() -> inflight.tombstones.contains("batch-replay:" + second));
-        assertThat(inflight.keys).filteredOn(k -> k.equals("batch-replay:" + first)).hasSize(2);
-        assertThat(inflight.keys).filteredOn(k -> k.equals("batch-replay:" + second)).hasSize(2);
-        assertThat(inflight.keys).doesNotContain("batch-replay:" + after);
+        await().atMost(Duration.ofSeconds(10)).until(() -> tombstones().contains("batch-replay:" + second));
+        assertThat(keys()).filteredOn(k -> k.equals("batch-replay:" + first)).hasSize(2);
+        assertThat(keys()).filteredOn(k -> k.equals("batch-replay:" + second)).hasSize(2);
+        assertThat(keys()).doesNotContain("batch-replay:" + after);
         // this replica took the mark over and moved it past the record after the batch
         assertThat(crashGuard.batchMark(group, topic, 0)).hasValueSatisfying(m -> {
             assertThat(m.replica()).isNotEqualTo("dead-replica-a");
@@ -173,40 +175,12 @@ class RunRecordsTest {
         assertThat(events("batch-crash", RunEvent.Type.SUCCEEDED)).extracting(RunEvent::idempotencyKey).containsExactlyInAnyOrderElementsOf(keys);
         // the records behind the first ran on the restarted loop, one at a time, each with its own start mark
         for (String k : keys.subList(1, 4)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> inflight.tombstones.contains("batch-crash:" + k));
-            assertThat(inflight.keys).filteredOn(x -> x.equals("batch-crash:" + k)).hasSize(2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> tombstones().contains("batch-crash:" + k));
+            assertThat(keys()).filteredOn(x -> x.equals("batch-crash:" + k)).hasSize(2);
         }
     }
 
     static List<RunEvent> events(String workflowId, RunEvent.Type type) {
         return Fixtures.runEvents().matching(e -> e.workflowId().equals(workflowId) && e.type() == type);
-    }
-
-    /** The keys of every record of a topic (tombstones too) since its beginning. */
-    static final class KeyTail {
-        final List<String> keys = new CopyOnWriteArrayList<>();
-        final List<String> tombstones = new CopyOnWriteArrayList<>();
-
-        KeyTail(String topic) {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
-            List<TopicPartition> parts = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !c.partitionsFor(topic).isEmpty());
-            c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Thread.ofPlatform().daemon().name("test-keys-" + topic).start(() -> {
-                while (true) {
-                    for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(100))) {
-                        keys.add(r.key());
-                        if (r.value() == null) {
-                            tombstones.add(r.key());
-                        }
-                    }
-                }
-            });
-        }
     }
 }

@@ -3,7 +3,6 @@ package io.jsworkflows.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -12,10 +11,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,11 +18,11 @@ import io.jsworkflows.contracts.Topics;
 import io.jsworkflows.contracts.events.RunEvent;
 import io.jsworkflows.testsupport.HubSpotApiTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
-import io.jsworkflows.testsupport.SharedKafka;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -120,22 +115,8 @@ class TracingTest {
 
     /** The traceparent header of the run's terminal run event, read back from jsw.runs.events. */
     static String traceparentOfRunEvent(String runId) {
-        Map<String, Object> cfg = Map.of("bootstrap.servers", SharedKafka.bootstrapServers());
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(cfg, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> tps = c.partitionsFor(Topics.RUN_EVENTS).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps);
-            String found = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (System.nanoTime() < deadline && tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    if (runId.equals(r.key()) && r.value() != null && r.value().contains("\"SUCCEEDED\"") && r.headers().lastHeader("traceparent") != null) {
-                        found = new String(r.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8);
-                    }
-                }
-            }
-            return found;
-        }
+        return TopicRecords.forKey(Topics.RUN_EVENTS, runId).stream()
+                .filter(r -> r.value() != null && r.value().contains("\"SUCCEEDED\"") && r.headers().lastHeader("traceparent") != null)
+                .map(r -> TopicRecords.header(r, "traceparent")).reduce((first, last) -> last).orElse(null);
     }
 }

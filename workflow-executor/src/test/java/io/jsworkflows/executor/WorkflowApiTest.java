@@ -11,13 +11,8 @@ import static org.hamcrest.Matchers.nullValue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +21,7 @@ import io.jsworkflows.contracts.events.WorkflowDefinition;
 import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.testsupport.HubSpotApiTestResource;
 import io.jsworkflows.testsupport.KafkaTestResource;
-import io.jsworkflows.testsupport.SharedKafka;
+import io.jsworkflows.testsupport.TopicRecords;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -166,19 +161,7 @@ class WorkflowApiTest {
     }
 
     static List<ConsumerRecord<String, String>> records() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            TopicPartition tp = new TopicPartition(Topics.WORKFLOW_DEFINITIONS, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
-            List<ConsumerRecord<String, String>> all = new java.util.ArrayList<>();
-            while (c.position(tp) < end) {
-                c.poll(Duration.ofMillis(200)).forEach(all::add);
-            }
-            return all;
-        }
+        return TopicRecords.now(Topics.WORKFLOW_DEFINITIONS);
     }
 
     /** The definitions published under {@code key} (workspaceId/workflowId). */

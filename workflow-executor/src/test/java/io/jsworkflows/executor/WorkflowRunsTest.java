@@ -102,7 +102,7 @@ class WorkflowRunsTest {
         assertThat(ok.console()).extracting(RunEvent.ConsoleLine::message).singleElement().asString()
                 .startsWith("Created contact ").endsWith("for grace.hopper@example.com (order #4242)");
         // run events never carry tokens or bodies
-        assertThat(Fixtures.runEvents().raw).noneMatch(r -> r.contains("Bearer") || r.contains("\"properties\""));
+        assertThat(Fixtures.runEvents().raw()).noneMatch(r -> r.contains("Bearer") || r.contains("\"properties\""));
 
         // Shopify redelivers the same webhook: dropped as a duplicate
         Fixtures.send("orders.examples", "jsw-demo.myshopify.com", Fixtures.order(4242, "grace.hopper@example.com"),
@@ -435,7 +435,7 @@ class WorkflowRunsTest {
         assertThat(ok.console()).singleElement().satisfies(l -> assertThat(l.message()).startsWith("token metadata 200"));
         assertThat(ok.httpCalls()).extracting(RunEvent.HttpCall::path)
                 .containsExactly("/oauth/v1/access-tokens/{redacted}", "/crm/v3/objects/contacts");
-        assertThat(Fixtures.runEvents().raw).noneMatch(r -> r.contains(t.accessToken()) || r.contains("query-secret-4711"));
+        assertThat(Fixtures.runEvents().raw()).noneMatch(r -> r.contains(t.accessToken()) || r.contains("query-secret-4711"));
     }
 
     @Test
