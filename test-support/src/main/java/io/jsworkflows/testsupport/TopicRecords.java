@@ -90,16 +90,30 @@ public final class TopicRecords {
 
     /** Records every record written to the topic of the shared broker from now on; values parsed with {@code parse}. */
     public static <T> Recording<T> fromNow(String topic, Function<String, T> parse) {
-        return new Recording<>(SharedKafka.bootstrapServers(), topic, parse, OffsetSpec.latest());
+        return fromNow(SharedKafka.bootstrapServers(), topic, parse);
     }
 
     /** Records every record of the topic of the shared broker, from its beginning on; values parsed with {@code parse}. */
     public static <T> Recording<T> fromBeginning(String topic, Function<String, T> parse) {
-        return new Recording<>(SharedKafka.bootstrapServers(), topic, parse, OffsetSpec.earliest());
+        return fromBeginning(SharedKafka.bootstrapServers(), topic, parse);
     }
 
-    /** One record as a {@link Recording} received it; {@code value} is null for a tombstone. */
-    public record Received<T>(String key, T value, Instant receivedAt, Headers headers) {
+    /** {@link #fromNow(String, Function)} on another broker (e.g. the e2e platform's). */
+    public static <T> Recording<T> fromNow(String bootstrap, String topic, Function<String, T> parse) {
+        return new Recording<>(bootstrap, topic, parse, OffsetSpec.latest());
+    }
+
+    /** {@link #fromBeginning(String, Function)} on another broker (e.g. the e2e platform's). */
+    public static <T> Recording<T> fromBeginning(String bootstrap, String topic, Function<String, T> parse) {
+        return new Recording<>(bootstrap, topic, parse, OffsetSpec.earliest());
+    }
+
+    /**
+     * One record as a {@link Recording} received it; {@code value} is null for a tombstone, {@code raw} the value as
+     * written, {@code timestamp} the broker's.
+     */
+    public record Received<T>(String key, T value, Instant receivedAt, Headers headers, String raw, Instant timestamp, int partition,
+            long offset) {
 
         /** The last value of this header, or null. */
         public String header(String name) {
@@ -121,7 +135,8 @@ public final class TopicRecords {
             Map<TopicPartition, Long> start = offsets(kafka, partitions(kafka, List.of(topic)), from);
             task = kafka.consumeStrings().withPollTimeout(Duration.ofMillis(100)).fromOffsets(start, m -> m.invoke(r -> {
                 try {
-                    received.add(new Received<>(r.key(), r.value() == null ? null : parse.apply(r.value()), Instant.now(), r.headers()));
+                    received.add(new Received<>(r.key(), r.value() == null ? null : parse.apply(r.value()), Instant.now(), r.headers(),
+                            r.value(), Instant.ofEpochMilli(r.timestamp()), r.partition(), r.offset()));
                 } catch (RuntimeException e) {
                     failure = e;
                 }

@@ -1,23 +1,15 @@
 package io.jsworkflows.e2e.platform;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-
-import io.jsworkflows.localstack.client.KafkaTools;
-import io.jsworkflows.localstack.client.Records;
+import io.jsworkflows.testsupport.TopicRecords;
 
 /**
- * Records everything published to a topic from the moment it starts (or from the beginning), on its own thread and
- * without a consumer group, so that it never takes partitions from the services. Survives broker restarts: the
- * consumer simply reconnects.
+ * Records everything published to a topic from the moment it starts (or from the beginning), without a consumer group,
+ * so that it never takes partitions from the services: test-support's KafkaCompanion recording on the platform's broker,
+ * with the broker's timestamp, partition and offset of each record, which the drills' ledgers read.
  */
 public final class TopicRecorder<T> implements AutoCloseable {
 
@@ -25,60 +17,31 @@ public final class TopicRecorder<T> implements AutoCloseable {
     public record Entry<T>(String key, T value, String raw, Instant timestamp, int partition, long offset) {
     }
 
-    private final List<Entry<T>> entries = new CopyOnWriteArrayList<>();
-    private final KafkaConsumer<String, String> consumer;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final TopicRecords.Recording<T> recording;
 
-    private TopicRecorder(String bootstrap, String topic, boolean fromBeginning, Function<String, T> parse) {
-        consumer = KafkaTools.consumer(bootstrap, null);
-        List<TopicPartition> tps = Records.assignAll(consumer, topic);
-        if (fromBeginning) {
-            consumer.seekToBeginning(tps);
-        } else {
-            consumer.seekToEnd(tps);
-        }
-        tps.forEach(consumer::position); // pin the start now, not at the first poll
-        thread = Thread.ofPlatform().daemon().name("recorder-" + topic).start(() -> {
-            try {
-                while (running) {
-                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                        T v = r.value() == null ? null : parse.apply(r.value());
-                        entries.add(new Entry<>(r.key(), v, r.value(), Instant.ofEpochMilli(r.timestamp()), r.partition(), r.offset()));
-                    }
-                }
-            } catch (WakeupException e) {
-                // closing
-            } finally {
-                consumer.close(Duration.ofSeconds(5));
-            }
-        });
+    private TopicRecorder(TopicRecords.Recording<T> recording) {
+        this.recording = recording;
     }
 
     public static <T> TopicRecorder<T> fromNow(String bootstrap, String topic, Function<String, T> parse) {
-        return new TopicRecorder<>(bootstrap, topic, false, parse);
+        return new TopicRecorder<>(TopicRecords.fromNow(bootstrap, topic, parse));
     }
 
     public static <T> TopicRecorder<T> fromBeginning(String bootstrap, String topic, Function<String, T> parse) {
-        return new TopicRecorder<>(bootstrap, topic, true, parse);
+        return new TopicRecorder<>(TopicRecords.fromBeginning(bootstrap, topic, parse));
     }
 
     public List<Entry<T>> entries() {
-        return List.copyOf(entries);
+        return recording.all().stream().map(r -> new Entry<>(r.key(), r.value(), r.raw(), r.timestamp(), r.partition(), r.offset()))
+                .toList();
     }
 
     public List<T> values() {
-        return entries.stream().map(Entry::value).filter(java.util.Objects::nonNull).toList();
+        return recording.all().stream().map(TopicRecords.Received::value).filter(java.util.Objects::nonNull).toList();
     }
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        recording.close();
     }
 }
