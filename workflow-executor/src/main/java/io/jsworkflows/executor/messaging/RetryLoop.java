@@ -42,7 +42,7 @@ public final class RetryLoop implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean died;
     /** Offsets done but not yet committed because the group was rebalancing. */
-    private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+    private final PendingCommits pending = new PendingCommits();
     private final PartitionProgress progress;
 
     public RetryLoop(KafkaClients clients, String groupId, RunService runs, int lanes, Supplier<Instant> lastReauthorization,
@@ -150,18 +150,7 @@ public final class RetryLoop implements AutoCloseable {
     }
 
     private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        pending.putAll(offsets);
-        pending.keySet().retainAll(consumer.assignment());
-        if (pending.isEmpty()) {
-            return;
-        }
-        try {
-            consumer.commitSync(pending);
-            pending.clear();
-        } catch (org.apache.kafka.common.errors.RebalanceInProgressException | org.apache.kafka.clients.consumer.CommitFailedException e) {
-            // the group is rebalancing: commit after it (partitions that move are retried from their last commit)
-            Log.debugf("commit postponed: %s", e.getMessage());
-        }
+        pending.commit(consumer, offsets);
     }
 
     /** False once the loop stopped by itself (not closed): retries and parked runs no longer run on this replica. */

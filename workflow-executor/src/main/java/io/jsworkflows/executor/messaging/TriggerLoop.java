@@ -3,7 +3,6 @@ package io.jsworkflows.executor.messaging;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.HashMap;
@@ -15,14 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 
@@ -63,7 +60,7 @@ public final class TriggerLoop implements AutoCloseable {
     private volatile boolean crashed;
     private volatile boolean died;
     /** Offsets done but not yet committed because the group was rebalancing. */
-    private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+    private final PendingCommits pending = new PendingCommits();
     private final PartitionProgress progress;
     private volatile boolean topicsChanged = true;
     private Set<String> subscribed = Set.of();
@@ -199,18 +196,7 @@ public final class TriggerLoop implements AutoCloseable {
         if (crashed) {
             return; // a simulated crash never commits
         }
-        pending.putAll(offsets);
-        pending.keySet().retainAll(consumer.assignment());
-        if (pending.isEmpty()) {
-            return;
-        }
-        try {
-            consumer.commitSync(pending);
-            pending.clear();
-        } catch (RebalanceInProgressException | CommitFailedException e) {
-            // the group is rebalancing: commit after it (partitions that move are re-run from their last commit)
-            Log.debugf("commit postponed: %s", e.getMessage());
-        }
+        pending.commit(consumer, offsets);
     }
 
     public String name() {
