@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.jsworkflows.executor.runtime.ErrorCategory;
 import io.jsworkflows.executor.runtime.RunHost.FetchException;
 import io.jsworkflows.executor.service.FetchBudget;
 import io.vertx.core.Context;
@@ -45,7 +46,7 @@ final class BoundedBody {
     }
 
     static FetchException tooLarge(int max) {
-        return new FetchException("LIMIT", "limit reached: the response body is larger than " + max
+        return new FetchException(ErrorCategory.LIMIT, "limit reached: the response body is larger than " + max
                 + " bytes (jsw.executor.limits.response-body-bytes)");
     }
 

@@ -14,6 +14,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.jsworkflows.executor.config.ExecutorConfig;
+import io.jsworkflows.executor.runtime.ErrorCategory;
 import io.jsworkflows.executor.runtime.RunHost.FetchException;
 import io.jsworkflows.executor.service.FetchBudget;
 import io.netty.channel.ConnectTimeoutException;
@@ -89,7 +90,7 @@ public class OutboundHttpClient {
     public CompletableFuture<OutboundResponse> send(OutboundRequest r, FetchBudget.Share share) {
         String method = r.method() == null ? "GET" : r.method().toUpperCase(Locale.ROOT);
         if (!TOKEN.matcher(method).matches()) {
-            return CompletableFuture.failedFuture(new FetchException("INVALID", "invalid request method"));
+            return CompletableFuture.failedFuture(new FetchException(ErrorCategory.INVALID, "invalid request method"));
         }
         if (r.connectTo() == null) {
             return sendOverJdk(r, method, share);
@@ -110,7 +111,7 @@ public class OutboundHttpClient {
         }
         for (List<String> header : r.headers()) {
             if (!validHeader(header.get(0), header.get(1))) {
-                return CompletableFuture.failedFuture(new FetchException("INVALID", "invalid request header '" + header.get(0) + "'"));
+                return CompletableFuture.failedFuture(new FetchException(ErrorCategory.INVALID, "invalid request header '" + header.get(0) + "'"));
             }
             o.addHeader(header.get(0), header.get(1));
         }
@@ -134,7 +135,7 @@ public class OutboundHttpClient {
         HttpClientRequest[] sent = new HttpClientRequest[1];
         long timeout = Math.max(1, r.timeout().toMillis());
         long timer = vertx.setTimer(timeout, id -> {
-            if (done.tryFail(new FetchException("TIMEOUT", "no response from " + shownHost + " within the request timeout")) && sent[0] != null) {
+            if (done.tryFail(new FetchException(ErrorCategory.TIMEOUT, "no response from " + shownHost + " within the request timeout")) && sent[0] != null) {
                 sent[0].reset();
             }
         });
@@ -164,7 +165,7 @@ public class OutboundHttpClient {
                         : java.net.http.HttpClient.Version.HTTP_1_1);
         for (List<String> header : r.headers()) {
             if (!validHeader(header.get(0), header.get(1))) {
-                return CompletableFuture.failedFuture(new FetchException("INVALID", "invalid request header '" + header.get(0) + "'"));
+                return CompletableFuture.failedFuture(new FetchException(ErrorCategory.INVALID, "invalid request header '" + header.get(0) + "'"));
             }
             b.header(header.get(0), header.get(1));
         }
@@ -173,14 +174,14 @@ public class OutboundHttpClient {
             request = b.method(method, r.body() == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
                     : java.net.http.HttpRequest.BodyPublishers.ofString(r.body())).build();
         } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(new FetchException("INVALID", "invalid request: " + e.getMessage()));
+            return CompletableFuture.failedFuture(new FetchException(ErrorCategory.INVALID, "invalid request: " + e.getMessage()));
         }
         String host = r.target().getHost();
         return jdk.sendAsync(request, LimitedBody.handler(maxBody, share)).handle((resp, t) -> {
             if (t != null) {
                 Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
                 if (c instanceof java.net.http.HttpTimeoutException) {
-                    throw new FetchException("TIMEOUT", "no response from " + host + " within the request timeout");
+                    throw new FetchException(ErrorCategory.TIMEOUT, "no response from " + host + " within the request timeout");
                 }
                 throw failure(c, host);
             }
@@ -209,8 +210,8 @@ public class OutboundHttpClient {
             return fe;
         }
         if (t instanceof ConnectException || t instanceof ConnectTimeoutException || t instanceof java.net.UnknownHostException) {
-            return new FetchException("NETWORK", "cannot connect to " + host);
+            return new FetchException(ErrorCategory.NETWORK, "cannot connect to " + host);
         }
-        return new FetchException("NETWORK", "network error talking to " + host);
+        return new FetchException(ErrorCategory.NETWORK, "network error talking to " + host);
     }
 }

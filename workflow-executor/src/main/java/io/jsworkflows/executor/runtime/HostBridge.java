@@ -93,7 +93,7 @@ final class HostBridge {
         try {
             f = at.host.fetch(JSON.readValue(str(a[0]), FetchRequest.class));
         } catch (JsonProcessingException e) {
-            f = CompletableFuture.failedFuture(new FetchException("INVALID", "the request could not be read"));
+            f = CompletableFuture.failedFuture(new FetchException(ErrorCategory.INVALID, "the request could not be read"));
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }

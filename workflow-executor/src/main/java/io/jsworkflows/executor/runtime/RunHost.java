@@ -66,15 +66,14 @@ public interface RunHost {
 
     /** fetch rejected: network error, timeout, refused destination, size limit. The message is shown to the workflow. */
     class FetchException extends RuntimeException {
-        private final String category;
+        private final ErrorCategory category;
 
-        public FetchException(String category, String message) {
+        public FetchException(ErrorCategory category, String message) {
             super(message, null, false, false);
             this.category = category;
         }
 
-        /** e.g. NETWORK, TIMEOUT, EGRESS_DENIED, LIMIT. */
-        public String category() {
+        public ErrorCategory category() {
             return category;
         }
     }

@@ -145,7 +145,7 @@ final class WorkerLane {
         CompletableFuture<RunHost.FetchResponse> r;
         try {
             r = host == null
-                    ? CompletableFuture.failedFuture(new RunHost.FetchException("INVALID", "fetch is only available while a run is in progress"))
+                    ? CompletableFuture.failedFuture(new RunHost.FetchException(ErrorCategory.INVALID, "fetch is only available while a run is in progress"))
                     : host.fetch(f.request());
         } catch (RuntimeException e) {
             r = CompletableFuture.failedFuture(e);
@@ -157,7 +157,7 @@ final class WorkerLane {
                 host.handedOver(resp); // written to the worker: the executor's copy may go
             } else {
                 Throwable u = EventLoop.unwrap(e);
-                reply(u instanceof RunHost.FetchException fe ? new FetchReply(f.call(), null, fe.category(), fe.getMessage())
+                reply(u instanceof RunHost.FetchException fe ? new FetchReply(f.call(), null, fe.category().name(), fe.getMessage())
                         : new FetchReply(f.call(), null, "NETWORK", u.getClass().getSimpleName()
                                 + (u.getMessage() == null ? "" : ": " + u.getMessage())));
             }

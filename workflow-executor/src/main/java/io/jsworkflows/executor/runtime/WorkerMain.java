@@ -276,7 +276,7 @@ public final class WorkerMain {
                         if (f.response() != null) {
                             r.complete(f.response());
                         } else {
-                            r.completeExceptionally(new FetchException(f.category() == null ? "NETWORK" : f.category(), f.error()));
+                            r.completeExceptionally(new FetchException(ErrorCategory.ofWire(f.category()), f.error()));
                         }
                     }
                 }

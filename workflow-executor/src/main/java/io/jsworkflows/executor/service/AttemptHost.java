@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.jsworkflows.contracts.events.RunEvent;
+import io.jsworkflows.executor.runtime.ErrorCategory;
 import io.jsworkflows.executor.runtime.RunHost;
 import io.micrometer.core.instrument.Timer;
 
@@ -32,7 +33,7 @@ final class AttemptHost implements RunHost, FetchGateway.CallSink {
     /** The run's share of the memory for response bodies. */
     final FetchBudget.Share share;
     volatile boolean needsReauth;
-    volatile String transientCategory;
+    volatile ErrorCategory transientCategory;
 
     private final TokenView tokens;
     private final FetchGateway gateway;
@@ -108,7 +109,7 @@ final class AttemptHost implements RunHost, FetchGateway.CallSink {
     }
 
     @Override
-    public void transientFailure(String category) {
+    public void transientFailure(ErrorCategory category) {
         transientCategory = category;
     }
 

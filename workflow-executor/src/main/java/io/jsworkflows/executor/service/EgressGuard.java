@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.jsworkflows.executor.runtime.ErrorCategory;
 import io.jsworkflows.executor.runtime.RunHost.FetchException;
 
 /**
@@ -46,7 +47,7 @@ public final class EgressGuard {
     public InetAddress check(URI uri) {
         String host = uri.getHost();
         if (host == null) {
-            throw new FetchException("EGRESS_DENIED", "the URL has no host");
+            throw new FetchException(ErrorCategory.EGRESS_DENIED, "the URL has no host");
         }
         String h = host.toLowerCase(Locale.ROOT);
         if (h.startsWith("[") && h.endsWith("]")) {
@@ -60,12 +61,12 @@ public final class EgressGuard {
         try {
             addresses = InetAddress.getAllByName(h);
         } catch (UnknownHostException e) {
-            throw new FetchException("NETWORK", "the host " + host + " cannot be resolved");
+            throw new FetchException(ErrorCategory.NETWORK, "the host " + host + " cannot be resolved");
         }
         for (InetAddress a : addresses) {
             String kind = internalKind(a);
             if (kind != null && !allowedByCidr(a)) {
-                throw new FetchException("EGRESS_DENIED", "requests to " + host + " are refused: it is a " + kind
+                throw new FetchException(ErrorCategory.EGRESS_DENIED, "requests to " + host + " are refused: it is a " + kind
                         + " address, which workflows may not reach (an operator can allow it with jsw.executor.egress.allow)");
             }
         }

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.jsworkflows.executor.config.ExecutorConfig;
+import io.jsworkflows.executor.runtime.ErrorCategory;
 import io.jsworkflows.executor.runtime.RunHost.FetchException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -107,11 +108,11 @@ public class FetchBudget {
         private void attempt(long n, long deadline, CompletableFuture<Void> done) {
             synchronized (this) {
                 if (closed) {
-                    done.completeExceptionally(new FetchException("LIMIT", "the run has ended"));
+                    done.completeExceptionally(new FetchException(ErrorCategory.LIMIT, "the run has ended"));
                     return;
                 }
                 if (held + n > runMax) {
-                    done.completeExceptionally(new FetchException("LIMIT", "limit reached: the run's fetch responses would hold more than "
+                    done.completeExceptionally(new FetchException(ErrorCategory.LIMIT, "limit reached: the run's fetch responses would hold more than "
                             + runMax + " bytes at once (jsw.executor.fetch.max-run-bytes)"));
                     return;
                 }
@@ -122,7 +123,7 @@ public class FetchBudget {
                 }
             }
             if (System.nanoTime() - deadline >= 0) {
-                done.completeExceptionally(new FetchException("LIMIT", "limit reached: the executor's memory for fetch responses ("
+                done.completeExceptionally(new FetchException(ErrorCategory.LIMIT, "limit reached: the executor's memory for fetch responses ("
                         + replicaMax + " bytes, jsw.executor.fetch.max-replica-bytes) stayed full for " + wait));
                 return;
             }

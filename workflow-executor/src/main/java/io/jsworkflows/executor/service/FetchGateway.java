@@ -19,14 +19,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.jsworkflows.executor.client.OutboundHttpClient;
 import io.jsworkflows.executor.client.OutboundRequest;
 import io.jsworkflows.executor.config.ExecutorConfig;
+import io.jsworkflows.executor.runtime.ErrorCategory;
 import io.jsworkflows.executor.runtime.RunHost.FetchException;
 import io.jsworkflows.executor.runtime.RunHost.FetchRequest;
 import io.jsworkflows.executor.runtime.RunHost.FetchResponse;
 import io.micrometer.core.instrument.Counter;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 
 /**
  * The platform side of a workflow's {@code fetch}: the egress guard (the request connects to the address it checked),
@@ -76,7 +77,7 @@ public class FetchGateway {
     public interface CallSink {
         void call(String method, String host, String path, int status, long millis);
 
-        void transientFailure(String category);
+        void transientFailure(ErrorCategory category);
 
         /** Time left before the run's deadline. */
         Duration remaining();
@@ -100,21 +101,21 @@ public class FetchGateway {
         try {
             original = new URI(req.url());
         } catch (URISyntaxException | NullPointerException e) {
-            return CompletableFuture.failedFuture(new FetchException("INVALID", "invalid URL: " + req.url()));
+            return CompletableFuture.failedFuture(new FetchException(ErrorCategory.INVALID, "invalid URL: " + req.url()));
         }
         String scheme = original.getScheme() == null ? "" : original.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            return CompletableFuture.failedFuture(new FetchException("INVALID", "only http and https URLs can be fetched"));
+            return CompletableFuture.failedFuture(new FetchException(ErrorCategory.INVALID, "only http and https URLs can be fetched"));
         }
         if (original.getHost() == null) {
-            return CompletableFuture.failedFuture(new FetchException("INVALID", "invalid URL: no host"));
+            return CompletableFuture.failedFuture(new FetchException(ErrorCategory.INVALID, "invalid URL: no host"));
         }
         if (operatorPath(original)) {
-            return CompletableFuture.failedFuture(new FetchException("EGRESS_DENIED",
+            return CompletableFuture.failedFuture(new FetchException(ErrorCategory.EGRESS_DENIED,
                     "requests to the emulator's operator API (/_emulator) are refused"));
         }
         if (req.body() != null && req.body().length() > config.executor().limits().requestBodyBytes()) {
-            return CompletableFuture.failedFuture(new FetchException("LIMIT", "limit reached: the request body is larger than "
+            return CompletableFuture.failedFuture(new FetchException(ErrorCategory.LIMIT, "limit reached: the request body is larger than "
                     + config.executor().limits().requestBodyBytes() + " bytes (jsw.executor.limits.request-body-bytes)"));
         }
         boolean hubspot = sameOrigin(original, HUBSPOT_PUBLIC) || sameOrigin(original, hubspotBase);
@@ -156,7 +157,7 @@ public class FetchGateway {
                 budgetWaits.record(wait);
             }
             if (wait.compareTo(sink.remaining()) > 0) {
-                return CompletableFuture.failedFuture(new FetchException("TIMEOUT", "HubSpot's request budget for this portal has no "
+                return CompletableFuture.failedFuture(new FetchException(ErrorCategory.TIMEOUT, "HubSpot's request budget for this portal has no "
                         + "room before the run's deadline"));
             }
             CompletableFuture<Void> slot = wait.isZero() ? CompletableFuture.completedFuture(null)
@@ -184,7 +185,7 @@ public class FetchGateway {
                                 CompletableFuture.delayedExecutor(p.toNanos(), TimeUnit.NANOSECONDS))
                                 .thenCompose(y -> send(token, retries429 + 1, retried401));
                     }
-                    sink.transientFailure("HTTP_429");
+                    sink.transientFailure(ErrorCategory.HTTP_429);
                 }
                 if (hubspot && r.status() == 401 && !retried401 && token != null && conn.isPresent()) {
                     return tokens.refreshAfter401(token).thenCompose(fresh -> {
@@ -203,7 +204,7 @@ public class FetchGateway {
                     }
                 }
                 if (r.status() >= 500) {
-                    sink.transientFailure("HTTP_5XX");
+                    sink.transientFailure(ErrorCategory.HTTP_5XX);
                 }
                 return CompletableFuture.completedFuture(r);
             });
@@ -231,12 +232,12 @@ public class FetchGateway {
                         long ms = (System.nanoTime() - t0) / 1_000_000;
                         if (t != null) {
                             Throwable c = t.getCause() != null && t instanceof java.util.concurrent.CompletionException ? t.getCause() : t;
-                            FetchException fe = c instanceof FetchException f ? f : new FetchException("NETWORK", "network error talking to " + original.getHost());
-                            tracing.endCall(span, 0, fe.category());
-                            if (!fe.category().equals("INVALID")) {
+                            FetchException fe = c instanceof FetchException f ? f : new FetchException(ErrorCategory.NETWORK, "network error talking to " + original.getHost());
+                            tracing.endCall(span, 0, fe.category().name());
+                            if (fe.category() != ErrorCategory.INVALID) {
                                 sink.call(method, original.getHost(), path, 0, ms);
                             }
-                            if (fe.category().equals("TIMEOUT") || fe.category().equals("NETWORK")) {
+                            if (fe.category() == ErrorCategory.TIMEOUT || fe.category() == ErrorCategory.NETWORK) {
                                 sink.transientFailure(fe.category());
                             }
                             throw fe;

@@ -16,6 +16,7 @@ import io.jsworkflows.contracts.events.RunEvent;
 import io.jsworkflows.contracts.events.TriggerRecord;
 import io.jsworkflows.executor.config.ExecutorConfig;
 import io.jsworkflows.executor.messaging.KafkaClients;
+import io.jsworkflows.executor.runtime.ErrorCategory;
 import io.jsworkflows.executor.runtime.RunResult;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -29,7 +30,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 @ApplicationScoped
 public class RunOutcomes {
 
-    static final String NEEDS_REAUTH = "NEEDS_REAUTH";
     private static final Duration HANDOFF_TIMEOUT = Duration.ofSeconds(30);
 
     private final ExecutorConfig config;
@@ -61,20 +61,17 @@ public class RunOutcomes {
      * @param needsReauth the run was told that its connection needs re-authorization
      * @param transientCategory the category of the last transient failure of a fetch, or null
      */
-    public void failed(Attempt a, RunResult result, List<RunEvent.HttpCall> calls, boolean needsReauth, String transientCategory) {
-        String category = switch (result.outcome()) {
-            case TIMEOUT -> "TIMEOUT";
-            case LIMIT -> "LIMIT";
-            default -> needsReauth ? NEEDS_REAUTH : transientCategory != null ? transientCategory : "THROWN";
+    public void failed(Attempt a, RunResult result, List<RunEvent.HttpCall> calls, boolean needsReauth, ErrorCategory transientCategory) {
+        ErrorCategory category = switch (result.outcome()) {
+            case TIMEOUT -> ErrorCategory.TIMEOUT;
+            case LIMIT -> ErrorCategory.LIMIT;
+            default -> needsReauth ? ErrorCategory.NEEDS_REAUTH : transientCategory != null ? transientCategory : ErrorCategory.THROWN;
         };
-        boolean transientFailure = switch (category) {
-            case "TIMEOUT", "HTTP_5XX", "HTTP_429", "NETWORK" -> true;
-            default -> false;
-        };
-        List<AttemptError> errors = a.withError(new AttemptError(a.number(), category, result.error(), transientFailure, Instant.now())).history();
+        List<AttemptError> errors = a.withError(new AttemptError(a.number(), category.name(), result.error(), category.isTransient(),
+                Instant.now())).history();
         events.publish(a, RunEvent.Type.FAILED, result.durationMillis(), result.error(), result.console(), calls);
         RetryPolicy policy = bounded(a.workflow().retryPolicy() == null ? RetryPolicy.DEFAULT : a.workflow().retryPolicy());
-        if (NEEDS_REAUTH.equals(category)) {
+        if (category == ErrorCategory.NEEDS_REAUTH) {
             // parking does not use up an attempt: the workflow is not at fault
             Instant notBefore = Instant.now().plus(config.executor().retry().parkRecheck());
             if (retry(a, a.retry(a.number(), notBefore, errors), errors)) {

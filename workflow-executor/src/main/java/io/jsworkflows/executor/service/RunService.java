@@ -20,6 +20,7 @@ import io.jsworkflows.contracts.events.TriggerRecord;
 import io.jsworkflows.contracts.events.WorkflowDefinition;
 import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.executor.config.ExecutorConfig;
+import io.jsworkflows.executor.runtime.ErrorCategory;
 import io.jsworkflows.executor.runtime.RunRequest;
 import io.jsworkflows.executor.runtime.RunResult;
 import io.jsworkflows.executor.runtime.WorkflowRuntime;
@@ -143,7 +144,7 @@ public class RunService {
             }
             try {
                 if (malformed != null) {
-                    AttemptError e = new AttemptError(1, "MALFORMED_RECORD", malformed, false, Instant.now());
+                    AttemptError e = new AttemptError(1, ErrorCategory.MALFORMED_RECORD.name(), malformed, false, Instant.now());
                     Attempt a = new Attempt(d, record, UUID.randomUUID().toString(), key, 0, List.of(), timeout(d), cover);
                     outcomes.deadLetter(a, List.of(e), malformed);
                 } else {
@@ -198,7 +199,7 @@ public class RunService {
 
     /** Whether a retry record parks a run until its connection is re-authorized. */
     public static boolean parked(RetryRecord r) {
-        return !r.errors().isEmpty() && RunOutcomes.NEEDS_REAUTH.equals(r.errors().getLast().category());
+        return !r.errors().isEmpty() && ErrorCategory.NEEDS_REAUTH.name().equals(r.errors().getLast().category());
     }
 
     private Duration timeout(WorkflowDefinition d) {
@@ -249,7 +250,7 @@ public class RunService {
     }
 
     private static AttemptError crashError(Attempt a) {
-        return new AttemptError(a.number(), "CRASH", CrashGuard.REASON, false, Instant.now());
+        return new AttemptError(a.number(), ErrorCategory.CRASH.name(), CrashGuard.REASON, false, Instant.now());
     }
 
     /** False when the run killed the worker hosting it: nothing was handed on, the caller counts a crash. */

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jsworkflows.contracts.events.TokenState;
 import io.jsworkflows.contracts.hubspot.EndpointScopes;
 import io.jsworkflows.contracts.json.ContractsJson;
+import io.jsworkflows.executor.runtime.ErrorCategory;
 import io.jsworkflows.executor.runtime.RunHost.FetchException;
 
 /**
@@ -22,7 +23,7 @@ import io.jsworkflows.executor.runtime.RunHost.FetchException;
  */
 public final class ScopeErrors {
 
-    public static final String CATEGORY = "MISSING_SCOPE";
+    public static final ErrorCategory CATEGORY = ErrorCategory.MISSING_SCOPE;
 
     /** The error for a call its connection's scopes do not cover, or null when they do (or the table has no row for it). */
     public FetchException missingBeforeSending(TokenState connection, String method, URI target) {

@@ -11,10 +11,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.jsworkflows.contracts.crypto.TokenCipher;
 import io.jsworkflows.contracts.events.ConnectionStatus;
 import io.jsworkflows.contracts.events.TokenState;
 import io.jsworkflows.executor.config.ExecutorConfig;
 import io.jsworkflows.executor.messaging.KafkaClients;
+import io.jsworkflows.executor.runtime.ErrorCategory;
 import io.jsworkflows.executor.runtime.GraalWorkflowRuntime;
 import io.jsworkflows.executor.runtime.ProcessWorkflowRuntime;
 import io.jsworkflows.executor.runtime.RunHost;
@@ -27,7 +29,6 @@ import io.jsworkflows.executor.service.FetchGateway;
 import io.jsworkflows.executor.service.TokenView;
 import io.jsworkflows.testsupport.HubSpotEmulator;
 import io.jsworkflows.testsupport.HubSpotEmulatorTestResource;
-import io.jsworkflows.contracts.crypto.TokenCipher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -282,7 +283,7 @@ public final class ContactWorkflowBenchmark {
             }
 
             @Override
-            public void transientFailure(String category) {
+            public void transientFailure(ErrorCategory category) {
             }
 
             @Override

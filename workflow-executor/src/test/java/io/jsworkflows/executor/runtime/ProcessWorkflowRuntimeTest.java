@@ -71,7 +71,7 @@ class ProcessWorkflowRuntimeTest {
         @Override
         public CompletableFuture<FetchResponse> fetch(FetchRequest request) {
             if (!request.headers().contains(List.of("authorization", "Bearer token-for-my-hubspot"))) {
-                return CompletableFuture.failedFuture(new FetchException("EGRESS_DENIED", "no token"));
+                return CompletableFuture.failedFuture(new FetchException(ErrorCategory.EGRESS_DENIED, "no token"));
             }
             return gate.thenApply(x -> new FetchResponse(201, "Created", request.url(), List.of(), "{\"id\":\"42\"}"));
         }

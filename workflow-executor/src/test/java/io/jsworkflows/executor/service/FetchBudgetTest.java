@@ -47,7 +47,7 @@ class FetchBudgetTest {
         assertThat(failure(s.reserve(60))).isNull();
         Throwable t = failure(s.reserve(41));
         assertThat(t).isInstanceOf(FetchException.class).hasMessageContaining("jsw.executor.fetch.max-run-bytes");
-        assertThat(((FetchException) t).category()).isEqualTo("LIMIT");
+        assertThat(((FetchException) t).category()).isEqualTo(io.jsworkflows.executor.runtime.ErrorCategory.LIMIT);
         assertThat(b.used()).isEqualTo(60);
         s.release(60);
         assertThat(failure(s.reserve(100))).isNull();
