@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -29,6 +28,7 @@ import io.jsworkflows.contracts.CloudEventTypes;
 import io.jsworkflows.contracts.PlatformHeaders;
 import io.jsworkflows.contracts.messaging.CloudEventHeaders;
 import io.jsworkflows.contracts.messaging.ProducerSettings;
+import io.jsworkflows.kafka.KafkaConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -180,14 +180,7 @@ public class OutboxRelay {
         if (p == null) {
             synchronized (this) {
                 if (producer == null) {
-                    Map<String, Object> connection = new HashMap<>();
-                    kafkaConfig.forEach((k, v) -> {
-                        if (k.startsWith("bootstrap.servers") || k.startsWith("security.") || k.startsWith("sasl.")
-                                || k.startsWith("ssl.")) {
-                            connection.put(k, v);
-                        }
-                    });
-                    Map<String, Object> c = ProducerSettings.reliable(connection, "connections-service-outbox");
+                    Map<String, Object> c = ProducerSettings.reliable(KafkaConnection.of(kafkaConfig), "connections-service-outbox");
                     c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 25_000);
                     c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
                     c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
