@@ -165,6 +165,9 @@ public class FetchGateway {
             long[] sentAt = new long[1];
             return slot.thenCompose(x -> {
                 sentAt[0] = System.nanoTime();
+                if (hubId != null) {
+                    budgets.sent(hubId, sentAt[0]);
+                }
                 return once(token);
             }).thenCompose(r -> {
                 if (hubId != null) {

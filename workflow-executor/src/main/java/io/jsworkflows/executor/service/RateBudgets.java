@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * request's answer once that came (HubSpot counted the request by then at the latest), not from its reservation: on a
  * loaded machine a burst of requests reserved at once reaches HubSpot over hundreds of milliseconds, and the next
  * window's requests, sent on time, would otherwise meet the burst's stragglers in HubSpot's window (429s). HubSpot's
- * count is compared with this budget's own sends in the window before the counted request was sent (a record of send
- * times kept beside the ring, whose past slots are overwritten while many runs wait): only the difference is someone
+ * count is compared with this budget's own sends in the window before the counted request was sent (their actual send
+ * times, kept beside the ring, whose past slots are overwritten while many runs wait): only the difference is someone
  * else's.
  */
 public final class RateBudgets {
@@ -41,6 +41,14 @@ public final class RateBudgets {
      */
     public void observe(long hubId, long sentAtNanos, Integer max, Integer remaining, Long intervalMillis) {
         observeAt(hubId, System.nanoTime(), sentAtNanos, max, remaining, intervalMillis);
+    }
+
+    /**
+     * Records that a request to the portal is being sent now, after waiting for its slot: HubSpot counts it from its
+     * arrival, which may be well after the slot on a loaded machine, so the comparison with HubSpot's count uses this.
+     */
+    public void sent(long hubId, long sentAtNanos) {
+        budget(hubId).sent(sentAtNanos);
     }
 
     long reserveAt(long hubId, long now) {
@@ -76,9 +84,10 @@ public final class RateBudgets {
         /** The newest slots whose answer has not come yet (they count from their reservation until it does). */
         private int unanswered;
         /**
-         * Send times of this budget's requests still within a window of now, oldest first, to compare with HubSpot's
-         * count. Not the ring: while many runs wait, the ring holds slots reserved up to two windows ahead and has
-         * overwritten the past ones, whose requests HubSpot still counts.
+         * When this budget's requests were actually sent, for two windows, oldest first, to compare with HubSpot's count.
+         * Not the ring: while many runs wait, the ring holds slots reserved up to two windows ahead and has overwritten
+         * the past ones, whose requests HubSpot still counts; and a request leaves after its slot, up to hundreds of
+         * milliseconds after it on a loaded machine, so a slot time would miss the late ones HubSpot still counts.
          */
         private final java.util.ArrayDeque<Long> sends = new java.util.ArrayDeque<>();
 
@@ -94,9 +103,12 @@ public final class RateBudgets {
             slots[head] = slot;
             head = (head + 1) % slots.length;
             unanswered = Math.min(unanswered + 1, slots.length);
-            sends.addLast(slot);
-            prune(now);
             return slot - now;
+        }
+
+        synchronized void sent(long at) {
+            sends.addLast(at);
+            prune(at);
         }
 
         /** Sends are kept for two windows: an answer may be about a request sent up to a window ago (timeouts are shorter). */
