@@ -12,7 +12,6 @@ import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import io.jsworkflows.contracts.Topics;
-import io.jsworkflows.contracts.events.TokenState;
 import io.jsworkflows.contracts.events.WorkflowDefinition;
 import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.executor.config.ExecutorConfig;
@@ -69,7 +68,7 @@ public class ExecutorStreams {
         definitionsReader = view(Topics.WORKFLOW_DEFINITIONS,
                 r -> registry.applyRecord(r.key(), r.value() == null ? null : ContractsJson.read(r.value(), WorkflowDefinition.class)));
         tokensReader = view(Topics.CONNECTION_TOKENS,
-                r -> tokens.apply(r.key(), r.value() == null ? null : ContractsJson.read(r.value(), TokenState.class)));
+                r -> tokens.applyRecord(r.key(), r.value()));
         tokensReader.caughtUp().thenRun(tokens::markReady);
         if (crashes.enabled()) {
             ensureTopic(RunStart.TOPIC, RunStart.PARTITIONS);

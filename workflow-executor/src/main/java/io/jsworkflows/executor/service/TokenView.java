@@ -22,6 +22,7 @@ import io.jsworkflows.contracts.crypto.TokenCipher;
 import io.jsworkflows.contracts.events.ConnectionStatus;
 import io.jsworkflows.contracts.events.RefreshRequest;
 import io.jsworkflows.contracts.events.TokenState;
+import io.jsworkflows.contracts.json.ContractsJson;
 import io.jsworkflows.executor.config.ExecutorConfig;
 import io.jsworkflows.executor.messaging.KafkaClients;
 import io.quarkus.logging.Log;
@@ -42,30 +43,51 @@ import io.quarkus.logging.Log;
 public class TokenView {
 
     /**
-     * One connection's latest state and its access token, opened on the first {@link #token()} (null when not usable or
-     * it cannot be opened).
+     * One connection's latest state and its access token. An entry read from the topic keeps the record's JSON and only
+     * the fields the view indexes by ({@link TokenIndex}); the whole state is parsed on the first {@link #state()} and the
+     * token opened on the first {@link #token()} (null when not usable or it cannot be opened), each once.
      */
     public static final class Entry {
-        private final TokenState state;
+        private final TokenIndex index;
+        private final String json; // null when built from a parsed state
         private final TokenView view;
+        private volatile TokenState state;
         private volatile boolean opened;
         private String token; // written before opened (volatile), read after it
 
         /** An entry whose token is already open (tests, benchmarks). */
         public Entry(TokenState state, String token) {
+            this.index = TokenIndex.of(state);
+            this.json = null;
             this.state = state;
             this.view = null;
             this.token = token;
             this.opened = true;
         }
 
-        private Entry(TokenState state, TokenView view) {
+        private Entry(TokenIndex index, TokenState state, String json, TokenView view) {
+            this.index = index;
             this.state = state;
+            this.json = json;
             this.view = view;
         }
 
+        TokenIndex index() {
+            return index;
+        }
+
+        /** The connection's state: parsed from the record on the first call, once. */
         public TokenState state() {
-            return state;
+            TokenState s = state;
+            if (s == null) {
+                synchronized (this) {
+                    if (state == null) {
+                        state = view.parse(index, json);
+                    }
+                    s = state;
+                }
+            }
+            return s;
         }
 
         /** The opened access token: unsealed on the first call, once. */
@@ -106,6 +128,7 @@ public class TokenView {
     private final Map<String, Long> requested = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final AtomicLong unseals = new AtomicLong();
+    private final AtomicLong parses = new AtomicLong();
     private volatile Instant lastReauthorization = Instant.EPOCH;
 
     @Inject
@@ -132,42 +155,77 @@ public class TokenView {
         return lastReauthorization;
     }
 
-    /** Applies one record of the tokens topic; a null state is a tombstone for the connection. */
+    /**
+     * Applies one record of the tokens topic as read, a null value being a tombstone. Only the fields the view indexes by
+     * are read here: at start a replica reads every connection's record and most are never used there (a record whose
+     * index cannot be read is refused here, and the reader skips it).
+     */
+    public void applyRecord(String connectionId, String json) {
+        if (json == null) {
+            apply(connectionId, (TokenState) null);
+            return;
+        }
+        TokenIndex index = TokenIndex.read(json);
+        apply(index, new Entry(index, null, json, this));
+    }
+
+    /** Applies one state of the tokens topic; a null state is a tombstone for the connection. */
     public void apply(String connectionId, TokenState state) {
         if (state == null) {
             Entry gone = byId.remove(connectionId);
             if (gone != null) {
-                byHandle.remove(handleKey(gone.state().workspaceId(), gone.state().handle()), connectionId);
+                byHandle.remove(handleKey(gone.index().workspaceId(), gone.index().handle()), connectionId);
                 if (gone.openedToken() != null) {
                     byToken.remove(gone.openedToken(), connectionId);
                 }
             }
             return;
         }
+        TokenIndex index = TokenIndex.of(state);
+        apply(index, new Entry(index, state, null, this));
+    }
+
+    private void apply(TokenIndex index, Entry candidate) {
         Entry[] replaced = new Entry[1];
-        Entry next = byId.compute(state.connectionId(), (id, current) -> {
-            if (current != null && !state.isNewerThan(current.state())) {
+        Entry next = byId.compute(index.connectionId(), (id, current) -> {
+            if (current != null && !index.isNewerThan(current.index())) {
                 return current;
             }
             replaced[0] = current;
-            return new Entry(state, this);
+            return candidate;
         });
-        if (next.state() != state) {
+        if (next != candidate) {
             return; // older or same version: ignored
         }
         Entry previous = replaced[0];
-        byHandle.put(handleKey(state.workspaceId(), state.handle()), state.connectionId());
+        byHandle.put(handleKey(index.workspaceId(), index.handle()), index.connectionId());
         if (previous != null && previous.openedToken() != null) {
             // keep the previous token mapped briefly: runs still holding it may get a 401 and need its connection
-            forgetLater(previous.openedToken(), state.connectionId());
+            forgetLater(previous.openedToken(), index.connectionId());
         }
-        if (previous != null && !previous.state().status().usable() && state.status().usable()
-                && state.grantVersion() > previous.state().grantVersion()) {
+        if (previous != null && !previous.index().status().usable() && index.status().usable()
+                && index.grantVersion() > previous.index().grantVersion()) {
             lastReauthorization = Instant.now();
         }
-        List<CompletableFuture<Entry>> w = waiters.remove(state.connectionId());
+        List<CompletableFuture<Entry>> w = waiters.remove(index.connectionId());
         if (w != null) {
             w.forEach(f -> f.complete(next));
+        }
+    }
+
+    /**
+     * Parses an entry's whole record (once, from {@link Entry#state()}). A record whose index was read but whose whole
+     * state cannot be is logged by the error's type (the message could quote the record) and answered as a token this
+     * executor cannot open.
+     */
+    private TokenState parse(TokenIndex index, String json) {
+        try {
+            parses.incrementAndGet();
+            return ContractsJson.read(json, TokenState.class);
+        } catch (RuntimeException e) {
+            Log.warnf("cannot read the token record of connection %s: %s", index.connectionId(), e.getClass().getSimpleName());
+            return new TokenState(TokenState.SCHEMA_VERSION, index.connectionId(), index.workspaceId(), index.handle(), null, List.of(),
+                    index.status(), null, null, index.tokenVersion(), index.grantVersion(), null, "unreadable record");
         }
     }
 
@@ -203,6 +261,11 @@ public class TokenView {
                 byToken.remove(token, connectionId);
             }
         });
+    }
+
+    /** Records parsed whole so far (each entry's at most once). */
+    long parses() {
+        return parses.get();
     }
 
     /** Tokens opened so far (each entry's at most once). */
@@ -284,7 +347,7 @@ public class TokenView {
 
     /** The states of all of the workspace's connections this replica knows. */
     public List<TokenState> statesOf(String workspaceId) {
-        return byId.values().stream().map(Entry::state).filter(s -> workspaceId.equals(s.workspaceId())).toList();
+        return byId.values().stream().filter(e -> workspaceId.equals(e.index().workspaceId())).map(Entry::state).toList();
     }
 
     private Entry entry(String workspaceId, String handle) {
@@ -313,8 +376,8 @@ public class TokenView {
             case REVOKED -> "The connection '" + h + "' was revoked. Reconnect it to use it again.";
             case DELETED -> "The connection '" + h + "' was deleted.";
             case ACTIVE, DEGRADED -> e.token() == null
-                    ? "The token of connection '" + h + "' cannot be opened by this executor; an operator must check the token key "
-                            + "(jsw.crypto.token-keys)."
+                    ? "The token of connection '" + h + "' cannot be opened by this executor; an operator must check its log and "
+                            + "the token key (jsw.crypto.token-keys)."
                     : remaining(e).isNegative() ? "The token of connection '" + h + "' has expired and no refreshed token has "
                             + "arrived yet." : null;
         };
@@ -349,7 +412,7 @@ public class TokenView {
         if (e.isEmpty()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        Entry current = byId.get(e.get().state().connectionId());
+        Entry current = byId.get(e.get().index().connectionId());
         if (current != null && current.token() != null && !current.token().equals(staleToken)) {
             return CompletableFuture.completedFuture(Optional.of(current.token()));
         }
@@ -360,7 +423,7 @@ public class TokenView {
 
     /** The next newer entry of this connection, or the same entry when none arrives in time. */
     private CompletableFuture<Entry> newerThan(Entry e, Duration wait) {
-        String id = e.state().connectionId();
+        String id = e.index().connectionId();
         CompletableFuture<Entry> f = new CompletableFuture<>();
         waiters.compute(id, (k, list) -> {
             List<CompletableFuture<Entry>> l = list == null ? new ArrayList<>() : list;
