@@ -54,6 +54,7 @@ public class FetchGateway {
     private final Executor blocking = Executors.newVirtualThreadPerTaskExecutor();
     private final Timer budgetWaits;
     private final Counter tooManyRequests;
+    private final Counter foreignRequests;
 
     public FetchGateway(ExecutorConfig config, TokenView tokens, FetchBudget budget, OutboundHttpClient http, RunTracing tracing,
             MeterRegistry registry) {
@@ -71,6 +72,9 @@ public class FetchGateway {
         this.budgetWaits = Timer.builder("jsw.hubspot.budget.wait").description("time HubSpot requests waited for the portal's budget")
                 .register(registry);
         this.tooManyRequests = Counter.builder("jsw.hubspot.429").description("429 responses HubSpot returned").register(registry);
+        this.foreignRequests = Counter.builder("jsw.hubspot.budget.foreign")
+                .description("requests HubSpot counted against a portal beyond this replica's own (other replicas, other apps)")
+                .register(registry);
     }
 
     /** Per-attempt facts the gateway reports back (HTTP call summaries, transient failures). */
@@ -171,8 +175,11 @@ public class FetchGateway {
                 return once(token);
             }).thenCompose(r -> {
                 if (hubId != null) {
-                    budgets.observe(hubId, sentAt[0], intHeader(r, "x-hubspot-ratelimit-max"), intHeader(r, "x-hubspot-ratelimit-remaining"),
-                            longHeader(r, "x-hubspot-ratelimit-interval-milliseconds"));
+                    int foreign = budgets.observe(hubId, sentAt[0], intHeader(r, "x-hubspot-ratelimit-max"),
+                            intHeader(r, "x-hubspot-ratelimit-remaining"), longHeader(r, "x-hubspot-ratelimit-interval-milliseconds"));
+                    if (foreign > 0) {
+                        foreignRequests.increment(foreign);
+                    }
                 }
                 if (hubspot && r.status() == 429) {
                     tooManyRequests.increment();

@@ -38,9 +38,11 @@ public final class RateBudgets {
      * Applies HubSpot's rate-limit headers of a response (values may be null when absent); every answer calls it.
      * {@code sentAtNanos} is when its request was sent ({@link System#nanoTime()}): HubSpot's count is as of the request's
      * arrival, so it is compared with this budget's sends in the window before that moment, not before the answer.
+     *
+     * @return how many requests HubSpot counted beyond this budget's own (slots now taken for someone else's)
      */
-    public void observe(long hubId, long sentAtNanos, Integer max, Integer remaining, Long intervalMillis) {
-        observeAt(hubId, System.nanoTime(), sentAtNanos, max, remaining, intervalMillis);
+    public int observe(long hubId, long sentAtNanos, Integer max, Integer remaining, Long intervalMillis) {
+        return observeAt(hubId, System.nanoTime(), sentAtNanos, max, remaining, intervalMillis);
     }
 
     /**
@@ -55,12 +57,12 @@ public final class RateBudgets {
         return budget(hubId).reserve(now);
     }
 
-    void observeAt(long hubId, long now, Integer max, Integer remaining, Long intervalMillis) {
-        observeAt(hubId, now, now, max, remaining, intervalMillis);
+    int observeAt(long hubId, long now, Integer max, Integer remaining, Long intervalMillis) {
+        return observeAt(hubId, now, now, max, remaining, intervalMillis);
     }
 
-    void observeAt(long hubId, long now, long sentAt, Integer max, Integer remaining, Long intervalMillis) {
-        budget(hubId).observe(now, sentAt, max, remaining, intervalMillis);
+    int observeAt(long hubId, long now, long sentAt, Integer max, Integer remaining, Long intervalMillis) {
+        return budget(hubId).observe(now, sentAt, max, remaining, intervalMillis);
     }
 
     /** After a 429: no request to this portal before the interval has passed. */
@@ -119,7 +121,7 @@ public final class RateBudgets {
             }
         }
 
-        synchronized void observe(long now, long sentAt, Integer max, Integer remaining, Long intervalMillis) {
+        synchronized int observe(long now, long sentAt, Integer max, Integer remaining, Long intervalMillis) {
             if (unanswered > 0) {
                 // an answer came: the oldest request still unanswered was counted by HubSpot at the latest now
                 int i = Math.floorMod(head - unanswered, slots.length);
@@ -155,8 +157,10 @@ public final class RateBudgets {
                 }
                 if (gap > 0) {
                     unanswered = 0; // the ring moved under them; HubSpot's count just set the budget right
+                    return gap;
                 }
             }
+            return 0;
         }
 
         synchronized long block(long now) {

@@ -31,7 +31,7 @@ class RateBudgetsTest {
         long sentAt = System.nanoTime();
         b.sent(7, sentAt);
         // HubSpot says only 1 of 5 is left in a 2 s window: someone else used 3 more
-        b.observe(7, sentAt, 5, 1, 2_000L);
+        assertThat(b.observe(7, sentAt, 5, 1, 2_000L)).as("requests counted beyond this budget's own").isEqualTo(3);
         assertThat(b.interval(7)).isEqualTo(Duration.ofSeconds(2));
         assertThat(b.reserve(7)).isZero();
         assertThat(b.reserve(7)).isGreaterThan(Duration.ofMillis(1_500));
