@@ -33,14 +33,14 @@ import io.jsworkflows.kafkabroker.KafkaProcessBroker;
  * definitions and run starts caught up), repeated {@code runs} times.
  *
  * <p>Usage: {@code ColdStartBenchmark root=. work=bench/target/work results=bench/target/results.properties tokens=100000 runs=2
- * [aot=bench/target/work/executor.aot]} (aot: a training start with the tokens first writes a JDK AOT cache, the measured
- * starts use it)
+ * [aot=bench/target/work/executor.aot] [jfr=bench/target/work/coldstart]} (aot: a training start with the tokens first writes a
+ * JDK AOT cache, the measured starts use it; jfr: each measured start writes a JFR recording, {@code <jfr>-<run>.jfr})
  */
 public final class ColdStartBenchmark {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = Bench.args(argv, Map.of("root", ".", "work", "bench/target/work",
-                "results", "bench/target/results.properties", "tokens", "100000", "runs", "2", "aot", ""));
+                "results", "bench/target/results.properties", "tokens", "100000", "runs", "2", "aot", "", "jfr", ""));
         Path root = Path.of(a.get("root")).toAbsolutePath().normalize();
         Path work = Path.of(a.get("work")).toAbsolutePath().normalize().resolve("coldstart");
         int tokens = Integer.parseInt(a.get("tokens"));
@@ -78,7 +78,13 @@ public final class ColdStartBenchmark {
             }
             List<Long> millis = new ArrayList<>();
             for (int i = 1; i <= runs; i++) {
-                millis.add(startOnce(root, work, bootstrap, tokenKeys, i, results, jvm).millis());
+                List<String> options = jvm;
+                if (!a.get("jfr").isBlank()) {
+                    // where a start's time goes: one recording per measured start (profile settings: 10 ms samples)
+                    options = new ArrayList<>(jvm);
+                    options.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(a.get("jfr")).toAbsolutePath() + "-" + i + ".jfr");
+                }
+                millis.add(startOnce(root, work, bootstrap, tokenKeys, i, results, options).millis());
             }
             results.put("coldstart.tokens", tokens);
             results.put("coldstart.runs", runs);
