@@ -166,16 +166,15 @@ public class FetchGateway {
             }
             CompletableFuture<Void> slot = wait.isZero() ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS));
-            long[] sentAt = new long[1];
+            RateBudgets.Send[] sent = new RateBudgets.Send[1];
             return slot.thenCompose(x -> {
-                sentAt[0] = System.nanoTime();
                 if (hubId != null) {
-                    budgets.sent(hubId, sentAt[0]);
+                    sent[0] = budgets.sent(hubId, System.nanoTime());
                 }
                 return once(token);
             }).thenCompose(r -> {
                 if (hubId != null) {
-                    int foreign = budgets.observe(hubId, sentAt[0], intHeader(r, "x-hubspot-ratelimit-max"),
+                    int foreign = budgets.observe(hubId, sent[0], intHeader(r, "x-hubspot-ratelimit-max"),
                             intHeader(r, "x-hubspot-ratelimit-remaining"), longHeader(r, "x-hubspot-ratelimit-interval-milliseconds"));
                     if (foreign > 0) {
                         foreignRequests.increment(foreign);

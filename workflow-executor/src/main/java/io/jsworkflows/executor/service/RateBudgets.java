@@ -11,10 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * interval, and requests this replica did not make, e.g. other replicas or other apps' calls). A slot counts from its
  * request's answer once that came (HubSpot counted the request by then at the latest), not from its reservation: on a
  * loaded machine a burst of requests reserved at once reaches HubSpot over hundreds of milliseconds, and the next
- * window's requests, sent on time, would otherwise meet the burst's stragglers in HubSpot's window (429s). HubSpot's
- * count is compared with this budget's own sends in the window before the counted request was sent (their actual send
- * times, kept beside the ring, whose past slots are overwritten while many runs wait): only the difference is someone
- * else's.
+ * window's requests, sent on time, would otherwise meet the burst's stragglers in HubSpot's window (429s). Only what
+ * HubSpot counted beyond every request of this budget it could have counted is someone else's: a request reaches HubSpot
+ * some time after it leaves, so HubSpot may have counted one sent after the answered request (it overtook it) or one
+ * sent just over a window before it (it travelled longer); each request's send and answer times bound when HubSpot
+ * counted it. The price of that bound: another app's requests are seen only beyond this replica's requests in flight at
+ * the time, so while both press on a portal a few may draw a 429, which pauses the portal's budget and retries.
  */
 public final class RateBudgets {
 
@@ -34,23 +36,32 @@ public final class RateBudgets {
         return Duration.ofNanos(reserveAt(hubId, System.nanoTime()));
     }
 
-    /**
-     * Applies HubSpot's rate-limit headers of a response (values may be null when absent); every answer calls it.
-     * {@code sentAtNanos} is when its request was sent ({@link System#nanoTime()}): HubSpot's count is as of the request's
-     * arrival, so it is compared with this budget's sends in the window before that moment, not before the answer.
-     *
-     * @return how many requests HubSpot counted beyond this budget's own (slots now taken for someone else's)
-     */
-    public int observe(long hubId, long sentAtNanos, Integer max, Integer remaining, Long intervalMillis) {
-        return observeAt(hubId, System.nanoTime(), sentAtNanos, max, remaining, intervalMillis);
+    /** One request of a budget: when it left and, once it came, when its answer came; HubSpot counted it in between. */
+    public static final class Send {
+        final long at;
+        long answeredAt = Long.MAX_VALUE; // guarded by the budget's monitor
+
+        Send(long at) {
+            this.at = at;
+        }
     }
 
     /**
-     * Records that a request to the portal is being sent now, after waiting for its slot: HubSpot counts it from its
-     * arrival, which may be well after the slot on a loaded machine, so the comparison with HubSpot's count uses this.
+     * Applies HubSpot's rate-limit headers of the answer to {@code send} (values may be null when absent); every answer
+     * calls it. HubSpot's count is as of the request's arrival, somewhere between its send and now.
+     *
+     * @return how many requests HubSpot counted beyond this budget's own (slots now taken for someone else's)
      */
-    public void sent(long hubId, long sentAtNanos) {
-        budget(hubId).sent(sentAtNanos);
+    public int observe(long hubId, Send send, Integer max, Integer remaining, Long intervalMillis) {
+        return observeAt(hubId, System.nanoTime(), send, max, remaining, intervalMillis);
+    }
+
+    /**
+     * Records that a request to the portal is being sent now ({@link System#nanoTime()}), after waiting for its slot:
+     * HubSpot counts it from its arrival, which may be well after the slot on a loaded machine.
+     */
+    public Send sent(long hubId, long sentAtNanos) {
+        return budget(hubId).sent(sentAtNanos);
     }
 
     long reserveAt(long hubId, long now) {
@@ -58,11 +69,11 @@ public final class RateBudgets {
     }
 
     int observeAt(long hubId, long now, Integer max, Integer remaining, Long intervalMillis) {
-        return observeAt(hubId, now, now, max, remaining, intervalMillis);
+        return observeAt(hubId, now, budget(hubId).sent(now), max, remaining, intervalMillis);
     }
 
-    int observeAt(long hubId, long now, long sentAt, Integer max, Integer remaining, Long intervalMillis) {
-        return budget(hubId).observe(now, sentAt, max, remaining, intervalMillis);
+    int observeAt(long hubId, long now, Send send, Integer max, Integer remaining, Long intervalMillis) {
+        return budget(hubId).observe(now, send, max, remaining, intervalMillis);
     }
 
     /** After a 429: no request to this portal before the interval has passed. */
@@ -86,12 +97,12 @@ public final class RateBudgets {
         /** The newest slots whose answer has not come yet (they count from their reservation until it does). */
         private int unanswered;
         /**
-         * When this budget's requests were actually sent, for two windows, oldest first, to compare with HubSpot's count.
-         * Not the ring: while many runs wait, the ring holds slots reserved up to two windows ahead and has overwritten
-         * the past ones, whose requests HubSpot still counts; and a request leaves after its slot, up to hundreds of
-         * milliseconds after it on a loaded machine, so a slot time would miss the late ones HubSpot still counts.
+         * This budget's requests of the last two windows, by send time, to compare with HubSpot's count. Not the ring:
+         * while many runs wait, the ring holds slots reserved up to two windows ahead and has overwritten the past ones,
+         * whose requests HubSpot still counts; and a request leaves after its slot, up to hundreds of milliseconds after
+         * it on a loaded machine.
          */
-        private final java.util.ArrayDeque<Long> sends = new java.util.ArrayDeque<>();
+        private final java.util.ArrayDeque<Send> sends = new java.util.ArrayDeque<>();
 
         Budget(int max, long interval) {
             this.slots = new long[max];
@@ -108,20 +119,23 @@ public final class RateBudgets {
             return slot - now;
         }
 
-        synchronized void sent(long at) {
-            sends.addLast(at);
+        synchronized Send sent(long at) {
+            Send s = new Send(at);
+            sends.addLast(s);
             prune(at);
+            return s;
         }
 
         /** Sends are kept for two windows: an answer may be about a request sent up to a window ago (timeouts are shorter). */
         private void prune(long now) {
             long oldest = now - 2 * (interval + marginNanos);
-            while (!sends.isEmpty() && sends.peekFirst() <= oldest) {
+            while (!sends.isEmpty() && sends.peekFirst().at <= oldest) {
                 sends.pollFirst();
             }
         }
 
-        synchronized int observe(long now, long sentAt, Integer max, Integer remaining, Long intervalMillis) {
+        synchronized int observe(long now, Send send, Integer max, Integer remaining, Long intervalMillis) {
+            send.answeredAt = Math.min(send.answeredAt, now);
             if (unanswered > 0) {
                 // an answer came: the oldest request still unanswered was counted by HubSpot at the latest now
                 int i = Math.floorMod(head - unanswered, slots.length);
@@ -139,12 +153,13 @@ public final class RateBudgets {
             if (max != null && remaining != null && max - remaining > 0) {
                 // HubSpot counted more requests in its window than this budget sent: fill the gap with slots at now
                 // (the scan is over the window's sends: skipped when HubSpot counted none)
-                long window = interval + marginNanos;
                 prune(now);
-                // this budget's requests HubSpot could have counted when it counted this one (a window before it was sent)
+                // HubSpot counted this request on its arrival, between its send and now; it may have counted each request of
+                // this budget that could have arrived before then (sent by now) and within the window before (answered after
+                // the window before this one's send): only what it counted beyond those is someone else's
                 int used = 0;
-                for (long s : sends) {
-                    if (s > sentAt - window && s <= sentAt) {
+                for (Send s : sends) {
+                    if (s.at <= now && s.answeredAt > send.at - interval) {
                         used++;
                     }
                 }
@@ -153,7 +168,9 @@ public final class RateBudgets {
                     long slot = Math.max(now, slots[head]);
                     slots[head] = slot;
                     head = (head + 1) % slots.length;
-                    sends.addLast(slot); // someone else's request: counted as sent from now on
+                    Send other = new Send(slot); // someone else's request: counted from now on like one of this budget's
+                    other.answeredAt = slot;
+                    sends.addLast(other);
                 }
                 if (gap > 0) {
                     unanswered = 0; // the ring moved under them; HubSpot's count just set the budget right
