@@ -1,8 +1,11 @@
 package io.jsworkflows.localstack.stack;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,13 +19,19 @@ import java.util.regex.Pattern;
  */
 public final class PortCheck {
 
+    /**
+     * How long a port that nothing listens on may stay taken before the start gives up (see {@link #taken}): longer than
+     * Linux keeps a closed connection's port in TIME_WAIT (60 s).
+     */
+    static final Duration CLIENT_PORT_GRACE = Duration.ofSeconds(75);
+
     private static final Pattern SS_USER = Pattern.compile("users:\\(\\(\"([^\"]+)\",pid=(\\d+)");
 
     private PortCheck() {
     }
 
     /** Throws a {@link StackException} naming every taken port, its purpose and, if ss(8) knows, its holder. */
-    static void requireFree(StackSettings s, List<StackRunner.ServiceSpec> services) {
+    static void requireFree(StackSettings s, List<StackRunner.ServiceSpec> services, StackConsole console) {
         Map<Integer, String> ports = new LinkedHashMap<>();
         if (s.externalKafka() == null) {
             ports.put(s.kafkaPort(), "Kafka (JSW_KAFKA_PORT)");
@@ -34,16 +43,55 @@ public final class PortCheck {
         for (StackRunner.ServiceSpec spec : services) {
             ports.put(spec.port(), spec.module());
         }
-        List<String> taken = new ArrayList<>();
-        ports.forEach((port, what) -> {
-            if (!isFree(port)) {
-                taken.add("port " + port + " (for " + what + ") is already in use" + holder(port));
-            }
-        });
+        List<String> taken = taken(ports, CLIENT_PORT_GRACE, held -> console.step("ports", held + " is held by a client connection, "
+                + "not a server; waiting up to " + CLIENT_PORT_GRACE.toSeconds() + " s for it to end"));
         if (!taken.isEmpty()) {
             throw new StackException("cannot start: " + String.join("; ", taken)
                     + ".\n     Stop whatever holds it (is another ./jsw up running? ./jsw down stops it), or point jsw at an "
                     + "existing Kafka/PostgreSQL with JSW_KAFKA_BOOTSTRAP / JSW_DB_URL, or move ours with JSW_KAFKA_PORT / JSW_POSTGRES_PORT.");
+        }
+    }
+
+    /**
+     * The ports of {@code ports} still taken, each with its purpose and holder. A port that nothing listens on is waited
+     * for up to {@code grace}: the stack's ports lie in Linux's ephemeral range, so another program's client connection
+     * may hold one as its local port for a while (seen after a benchmark's many connections); a listener fails at once.
+     */
+    static List<String> taken(Map<Integer, String> ports, Duration grace, java.util.function.Consumer<String> waiting) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean told = false;
+        while (true) {
+            List<String> taken = new ArrayList<>();
+            boolean listened = false;
+            for (Map.Entry<Integer, String> e : ports.entrySet()) {
+                if (!isFree(e.getKey())) {
+                    listened |= listening(e.getKey());
+                    taken.add("port " + e.getKey() + " (for " + e.getValue() + ") is already in use" + holder(e.getKey()));
+                }
+            }
+            if (taken.isEmpty() || listened || System.nanoTime() > deadline) {
+                return taken;
+            }
+            if (!told) {
+                waiting.accept(String.join(", ", taken.stream().map(t -> t.substring(0, t.indexOf(" is already"))).toList()));
+                told = true;
+            }
+            try {
+                Thread.sleep(250); // a client connection's end: nothing to wait on but time
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return taken;
+            }
+        }
+    }
+
+    /** Whether something accepts connections on the port (a server), rather than a client connection holding it. */
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

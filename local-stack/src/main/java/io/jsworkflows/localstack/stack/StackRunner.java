@@ -60,7 +60,7 @@ public final class StackRunner {
         supervisor.claimPidFile();
         installSignalHandlers();
         try {
-            PortCheck.requireFree(s, SERVICES);
+            PortCheck.requireFree(s, SERVICES, console);
             jars.buildMissing(SERVICES);
             ServiceWiring wiring = ServiceWiring.local(s, LocalKeys.loadOrCreate(s));
             kafka.start();
