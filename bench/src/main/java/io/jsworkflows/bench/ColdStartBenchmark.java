@@ -87,6 +87,14 @@ public final class ColdStartBenchmark {
                 millis.add(startOnce(root, work, bootstrap, tokenKeys, i, results, options).millis());
             }
             results.put("coldstart.tokens", tokens);
+            long base = ((Number) results.getOrDefault("coldstart.baseline.heap-bytes", -1L)).longValue();
+            long withTokens = ((Number) results.getOrDefault("coldstart.run1.heap-bytes", -1L)).longValue();
+            if (base > 0 && withTokens > 0 && tokens > 0) {
+                // the token view's memory per connection, for the arithmetic of docs/scaling.md
+                results.put("coldstart.heap-bytes-per-token", (withTokens - base) / tokens);
+                Bench.log("cold start: %,d bytes of heap per token ((%.1f - %.1f MB) / %,d)", (withTokens - base) / tokens, withTokens / 1e6,
+                        base / 1e6, tokens);
+            }
             results.put("coldstart.runs", runs);
             results.put("coldstart.max.ms", millis.stream().mapToLong(Long::longValue).max().orElse(-1));
             results.put("coldstart.min.ms", millis.stream().mapToLong(Long::longValue).min().orElse(-1));
@@ -99,6 +107,9 @@ public final class ColdStartBenchmark {
         Bench.saveResults(Path.of(a.get("results")), results);
         System.exit(rc);
     }
+
+    /** The executor's default worker JVMs (jsw.executor.workers.count). */
+    static final int WORKERS = 2;
 
     /** Starts the packaged executor once against the broker; run 0 is the baseline without tokens. */
     static ExecutorProcess.Ready startOnce(Path root, Path work, String bootstrap, String tokenKeys, int i, Map<String, Object> results)
@@ -122,9 +133,14 @@ public final class ColdStartBenchmark {
                 ex.stop(Duration.ofMinutes(3)); // the JVM writes the AOT cache as it exits
                 return r;
             }
-            Bench.log("cold start %s: ready after %,d ms with %,d connections in the token view (Quarkus started in %.2f s; load %.2f)",
-                    i == 0 ? "baseline" : Integer.toString(i), r.millis(), r.connections(), ex.quarkusStartedSeconds(), load);
+            long workers = ex.awaitWorkers(WORKERS, Duration.ofSeconds(120));
+            long heap = ex.heapAfterFullGc();
+            Bench.log("cold start %s: ready after %,d ms with %,d connections in the token view (Quarkus started in %.2f s; load %.2f); "
+                    + "workers connected after %,d ms; heap after a full GC %.1f MB", i == 0 ? "baseline" : Integer.toString(i), r.millis(),
+                    r.connections(), ex.quarkusStartedSeconds(), load, workers, heap / 1e6);
             String k = i == 0 ? "coldstart.baseline" : "coldstart.run" + i;
+            results.put(k + ".heap-bytes", heap);
+            results.put(k + ".workers-ms", workers);
             results.put(k + ".ms", r.millis());
             results.put(k + ".connections", r.connections());
             results.put(k + ".quarkus-started-s", ex.quarkusStartedSeconds());

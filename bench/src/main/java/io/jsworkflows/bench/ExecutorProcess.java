@@ -88,6 +88,50 @@ final class ExecutorProcess implements AutoCloseable {
                 + (last.length() > 300 ? last.substring(0, 300) : last) + "); see " + log);
     }
 
+    /**
+     * Milliseconds from the process start until its worker JVMs are all connected (jsw_executor_workers_live reaches
+     * {@code workers} in /q/metrics, polled every 20 ms): when it can run a workflow, which readiness does not wait for.
+     * -1 when they are not within {@code timeout} or the executor runs workflows in its own JVM.
+     */
+    long awaitWorkers(int workers, Duration timeout) {
+        long deadline = startNanos + timeout.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            Bench.Reply m = Bench.http("GET", baseUrl() + "/q/metrics", null, null);
+            if (m.status() == 200) {
+                double live = Bench.metric(m.body(), "jsw_executor_workers_live", null);
+                if (live < 0) {
+                    return -1; // no worker JVMs (isolation=in-process)
+                }
+                if (live >= workers) {
+                    return (System.nanoTime() - startNanos) / 1_000_000;
+                }
+            }
+            Bench.sleep(Duration.ofMillis(20));
+        }
+        return -1;
+    }
+
+    /**
+     * The executor's heap after a full collection (jcmd GC.run, then the heap's used bytes from /q/metrics), or -1: what
+     * the replica keeps, such as its token view, without the garbage of its start.
+     */
+    long heapAfterFullGc() {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid()), "GC.run")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+                return -1;
+            }
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+        Bench.Reply m = Bench.http("GET", baseUrl() + "/q/metrics", null, null);
+        return m.status() == 200 ? (long) Bench.metric(m.body(), "jvm_memory_used_bytes", "area=\"heap\"") : -1;
+    }
+
     /** Quarkus' own "started in N s" (JVM start to application start, before the views caught up), or -1. */
     double quarkusStartedSeconds() {
         try {
