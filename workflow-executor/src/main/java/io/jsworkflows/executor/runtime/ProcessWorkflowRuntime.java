@@ -177,6 +177,16 @@ public final class ProcessWorkflowRuntime implements WorkflowRuntime {
         return pool.live().stream().mapToInt(w -> w.active.get()).sum();
     }
 
+    @Override
+    public boolean started() {
+        return pool.everConnected();
+    }
+
+    /** Workers connected and able to host a run now (a started JVM counts only once it connected). */
+    public int connectedWorkers() {
+        return pool.connected();
+    }
+
     /** Process ids of the live workers, for tests. */
     public List<Long> workerPids() {
         return pool.live().stream().map(w -> w.process.pid()).toList();

@@ -60,6 +60,7 @@ final class WorkerPool implements AutoCloseable {
     private volatile boolean closed;
     /** The GraalJS runtime the workers reported last (their Hello). */
     private volatile String engine;
+    private volatile boolean everConnected;
 
     WorkerPool(RuntimeLimits limits, int workers, int runsPerWorker, List<String> command) {
         this.limits = limits;
@@ -156,6 +157,27 @@ final class WorkerPool implements AutoCloseable {
                 w.idle.push(lane); // last in, first out: the lane thread that ran last is the warmest
             }
             changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether any worker has connected a lane since the pool started. */
+    boolean everConnected() {
+        return everConnected;
+    }
+
+    /** Workers that connected at least one lane and have not died: the ones that can host a run now. */
+    int connected() {
+        lock.lock();
+        try {
+            int n = 0;
+            for (WorkerProcess w : slots) {
+                if (w != null && !w.dead && !w.all.isEmpty()) {
+                    n++;
+                }
+            }
+            return n;
         } finally {
             lock.unlock();
         }
@@ -311,6 +333,7 @@ final class WorkerPool implements AutoCloseable {
             }
             w.all.add(lane);
             w.idle.push(lane);
+            everConnected = true;
             changed.signalAll();
             return true;
         } finally {

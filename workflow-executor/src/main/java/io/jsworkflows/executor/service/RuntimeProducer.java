@@ -37,8 +37,8 @@ public class RuntimeProducer {
             // a worker that dies often is a tenant's runaway workflow (or a heap too small for honest ones): alert on it
             FunctionCounter.builder("jsw.executor.worker.deaths", runtime, ProcessWorkflowRuntime::workerDeaths)
                     .description("worker JVMs that died (a runaway run, an out-of-memory exit, a kill) and were replaced").register(meters);
-            Gauge.builder("jsw.executor.workers.live", runtime, r -> r.workerPids().size())
-                    .description("worker JVMs ready to host runs").register(meters);
+            Gauge.builder("jsw.executor.workers.live", runtime, ProcessWorkflowRuntime::connectedWorkers)
+                    .description("worker JVMs connected and ready to host runs (a starting one counts once it connected)").register(meters);
             Gauge.builder("jsw.executor.workers.runs", runtime, ProcessWorkflowRuntime::hosted)
                     .description("runs and deploy checks the workers host right now").register(meters);
             return runtime;
