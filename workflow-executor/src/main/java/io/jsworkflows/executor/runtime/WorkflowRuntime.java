@@ -17,6 +17,14 @@ public interface WorkflowRuntime extends AutoCloseable {
     /** Runs one attempt on the calling thread and returns when it has finished, failed or hit its deadline. */
     RunResult run(RunRequest request, RunHost host);
 
+    /**
+     * Whether it has been able to host a run since it started (worker JVMs: one connected once). Readiness waits for it;
+     * a worker dying later does not take it back, or one tenant's runaway workflow could take a replica out of service.
+     */
+    default boolean started() {
+        return true;
+    }
+
     /** Drops pooled state of every version of this workflow older than {@code keepVersion} (or all, with -1). */
     void evict(String workflowId, long keepVersion);
 

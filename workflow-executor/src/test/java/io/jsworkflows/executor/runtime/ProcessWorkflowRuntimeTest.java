@@ -104,10 +104,15 @@ class ProcessWorkflowRuntimeTest {
     void aMemoryBombKillsOnlyItsWorkerAndTheRunsBesideItSucceed() throws Exception {
         // one worker, so that the bomb surely shares it with runs in flight
         ProcessWorkflowRuntime one = new ProcessWorkflowRuntime(LIMITS, 1, 4, "256m", null);
+        // a JVM takes well over a second to start: readiness must not count a worker that has not connected yet
+        assertThat(one.started()).as("started before its worker connected").isFalse();
+        assertThat(one.connectedWorkers()).isZero();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             CompletableFuture<Void> open = CompletableFuture.completedFuture(null);
             assertThat(run(one, "normal", NORMAL, "warm-1", 0, open).outcome()).isEqualTo(RunResult.Outcome.SUCCEEDED);
+            assertThat(one.started()).isTrue();
+            assertThat(one.connectedWorkers()).isEqualTo(1);
             // three runs wait for their fetch answer until the bomb has killed the worker: it surely shares the worker with them
             CompletableFuture<Void> gate = new CompletableFuture<>();
             List<Future<RunResult>> normal = new ArrayList<>();
@@ -133,6 +138,7 @@ class ProcessWorkflowRuntimeTest {
             }
             // the worker it shared died, then the one it ran alone on
             assertThat(one.workerDeaths()).isEqualTo(2);
+            assertThat(one.started()).as("deaths do not take readiness back").isTrue();
             // its next attempt runs alone at once and kills one worker only
             assertThat(run(one, "bomb", BOMB, "bomb-1", 0, open).outcome()).isEqualTo(RunResult.Outcome.CRASHED);
             assertThat(one.workerDeaths()).isEqualTo(3);
