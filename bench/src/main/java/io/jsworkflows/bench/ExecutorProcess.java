@@ -90,7 +90,7 @@ final class ExecutorProcess implements AutoCloseable {
 
     /**
      * Milliseconds from the process start until its worker JVMs are all connected (jsw_executor_workers_live reaches
-     * {@code workers} in /q/metrics, polled every 20 ms): when it can run a workflow, which readiness does not wait for.
+     * {@code workers} in /q/metrics, polled every 20 ms): readiness waits for the first one only.
      * -1 when they are not within {@code timeout} or the executor runs workflows in its own JVM.
      */
     long awaitWorkers(int workers, Duration timeout) {
