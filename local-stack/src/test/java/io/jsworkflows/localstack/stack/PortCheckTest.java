@@ -38,24 +38,21 @@ class PortCheckTest {
                     throw new IllegalStateException(e);
                 }
             }, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
-            long t0 = System.nanoTime();
             List<String> told = new java.util.ArrayList<>();
             List<String> taken = PortCheck.taken(Map.of(port, "PostgreSQL"), Duration.ofSeconds(20), told::add);
             assertThat(taken).as("free once the client connection ended").isEmpty();
-            assertThat(told).singleElement().asString().isEqualTo("port " + port + " (for PostgreSQL)");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+            assertThat(told).as("said what it waits for").singleElement().asString().isEqualTo("port " + port + " (for PostgreSQL)");
         }
     }
 
     @Test
     void aPortAServerListensOnFailsAtOnce() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            long t0 = System.nanoTime();
+            // no wait for a listener: the callback that announces a wait fails the test
             List<String> taken = PortCheck.taken(Map.of(server.getLocalPort(), "Kafka"), Duration.ofSeconds(20), held -> {
                 throw new AssertionError("waited for a listener: " + held);
             });
             assertThat(taken).singleElement().asString().contains("port " + server.getLocalPort() + " (for Kafka) is already in use");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("no wait for a listener").isLessThan(Duration.ofSeconds(5));
         }
     }
 
