@@ -31,12 +31,11 @@ public record TokenState(
 
     /** True when this state supersedes {@code other} (a newer grant, or a newer token of the same grant). */
     public boolean isNewerThan(TokenState other) {
-        if (other == null) {
-            return true;
-        }
-        if (grantVersion != other.grantVersion) {
-            return grantVersion > other.grantVersion;
-        }
-        return tokenVersion > other.tokenVersion;
+        return other == null || supersedes(grantVersion, tokenVersion, other.grantVersion, other.tokenVersion);
+    }
+
+    /** The order of states: a newer grant wins, then a newer token of the same grant (readers that keep only versions). */
+    public static boolean supersedes(long grantVersion, long tokenVersion, long otherGrantVersion, long otherTokenVersion) {
+        return grantVersion != otherGrantVersion ? grantVersion > otherGrantVersion : tokenVersion > otherTokenVersion;
     }
 }

@@ -64,14 +64,8 @@ public record TokenIndex(String connectionId, String workspaceId, String handle,
         return value == JsonToken.VALUE_NULL ? null : p.getValueAsString();
     }
 
-    /** True when this state supersedes {@code other}, as {@link TokenState#isNewerThan}. */
+    /** True when this state supersedes {@code other}, by the contract's order ({@link TokenState#supersedes}). */
     public boolean isNewerThan(TokenIndex other) {
-        if (other == null) {
-            return true;
-        }
-        if (grantVersion != other.grantVersion) {
-            return grantVersion > other.grantVersion;
-        }
-        return tokenVersion > other.tokenVersion;
+        return other == null || TokenState.supersedes(grantVersion, tokenVersion, other.grantVersion, other.tokenVersion);
     }
 }
