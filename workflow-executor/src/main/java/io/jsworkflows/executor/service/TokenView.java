@@ -49,7 +49,7 @@ public class TokenView {
      */
     public static final class Entry {
         private final TokenIndex index;
-        private final String json; // null when built from a parsed state
+        private String json; // until parsed (then null: the state replaces it); null when built from a parsed state
         private final TokenView view;
         private volatile TokenState state;
         private volatile boolean opened;
@@ -83,6 +83,7 @@ public class TokenView {
                 synchronized (this) {
                     if (state == null) {
                         state = view.parse(index, json);
+                        json = null;
                     }
                     s = state;
                 }
