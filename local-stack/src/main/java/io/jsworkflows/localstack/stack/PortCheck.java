@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,28 +60,26 @@ public final class PortCheck {
         long deadline = System.nanoTime() + grace.toNanos();
         boolean told = false;
         while (true) {
-            List<String> taken = new ArrayList<>();
-            boolean listened = false;
-            for (Map.Entry<Integer, String> e : ports.entrySet()) {
-                if (!isFree(e.getKey())) {
-                    listened |= listening(e.getKey());
-                    taken.add("port " + e.getKey() + " (for " + e.getValue() + ") is already in use" + holder(e.getKey()));
-                }
-            }
-            if (taken.isEmpty() || listened || System.nanoTime() > deadline) {
-                return taken;
+            List<Integer> taken = ports.keySet().stream().filter(p -> !isFree(p)).toList();
+            if (taken.isEmpty() || taken.stream().anyMatch(PortCheck::listening) || System.nanoTime() > deadline) {
+                // who holds them (ss) only for the answer, not on every pass of the wait
+                return taken.stream().map(p -> label(p, ports) + " is already in use" + holder(p)).toList();
             }
             if (!told) {
-                waiting.accept(String.join(", ", taken.stream().map(t -> t.substring(0, t.indexOf(" is already"))).toList()));
+                waiting.accept(String.join(", ", taken.stream().map(p -> label(p, ports)).toList()));
                 told = true;
             }
             try {
                 Thread.sleep(250); // a client connection's end: nothing to wait on but time
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
-                return taken;
+                return taken.stream().map(p -> label(p, ports) + " is already in use").toList();
             }
         }
+    }
+
+    private static String label(int port, Map<Integer, String> ports) {
+        return "port " + port + " (for " + ports.get(port) + ")";
     }
 
     /** Whether something accepts connections on the port (a server), rather than a client connection holding it. */
